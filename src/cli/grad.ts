@@ -1,0 +1,71 @@
+import { type CheckOptions, runCheck } from "../core/check.js";
+import { InputError } from "../core/errors.js";
+import type { FullRule } from "../core/tolerance.js";
+import { loadFixture } from "../fixture/load.js";
+import { collectFixtures } from "./files.js";
+import { exitCode, type Outcome, summarise } from "./outcome.js";
+import { colorFor, write } from "./output.js";
+import { reportJson } from "./report/json.js";
+import { reportText } from "./report/text.js";
+
+export interface GradOptions {
+  json?: boolean;
+  full?: boolean;
+  color: boolean;
+  rtol?: number;
+  atol?: number;
+  eps?: number;
+  exclude: string[];
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof InputError) {
+    return error.path ? `${error.path}: ${error.message}` : error.message;
+  }
+  if (error instanceof RangeError) return error.message;
+  return `internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Check one fixture file; anything wrong with it becomes an error outcome. */
+export async function checkFile(file: string, options: CheckOptions): Promise<Outcome> {
+  try {
+    const fixture = loadFixture(file);
+    const result = await runCheck(fixture, options);
+    return { file, fixture, result, status: result.pass ? "pass" : "fail" };
+  } catch (error) {
+    return { file, status: "error", error: describeError(error) };
+  }
+}
+
+export async function gradCommand(paths: string[], options: GradOptions): Promise<number> {
+  const rule: Partial<FullRule> = {};
+  if (options.rtol !== undefined) rule.rtol = options.rtol;
+  if (options.atol !== undefined) rule.atol = options.atol;
+  if (options.eps !== undefined) rule.eps = options.eps;
+
+  const entries = collectFixtures(paths, options.exclude);
+  if (entries.length === 0) {
+    process.stderr.write(`convcheck: no fixtures (*.json) found in ${paths.join(", ")}\n`);
+    return 2;
+  }
+  const outcomes: Outcome[] = [];
+  for (const entry of entries) {
+    if (entry.problem) {
+      outcomes.push({ file: entry.file, status: "error", error: entry.problem });
+      continue;
+    }
+    outcomes.push(await checkFile(entry.file, { rule }));
+  }
+
+  const summary = summarise(outcomes);
+  for (const o of outcomes) {
+    if (o.status === "error") process.stderr.write(`convcheck: error: ${o.file}: ${o.error}\n`);
+  }
+  if (options.json) {
+    write(process.stdout, reportJson(outcomes, summary));
+  } else {
+    const color = colorFor(process.stdout, options.color);
+    write(process.stdout, reportText(outcomes, summary, { color, full: options.full ?? false }));
+  }
+  return exitCode(summary);
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { gradCommand } from "./grad.js";
+import { collect, nonNegativeNumber, positiveNumber } from "./options.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("convcheck")
+    .description(
+      "Check hand-written 2-D convolution gradients: analytic against numerical, cell by cell",
+    )
+    .version(pkg.version)
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+    });
+
+  program
+    .command("grad")
+    .description("check the gradients of one or more fixtures (files or folders)")
+    .argument("<paths...>", "fixture files, or folders searched recursively for *.json")
+    .option("--json", "print the report as JSON for machines")
+    .option("--full", "print every cell of large tensors")
+    .addOption(
+      new Option("--rtol <x>", "relative tolerance of the pass rule").argParser(nonNegativeNumber),
+    )
+    .addOption(
+      new Option("--atol <x>", "absolute tolerance of the pass rule").argParser(nonNegativeNumber),
+    )
+    .addOption(
+      new Option("--eps <x>", "numerical step, relative to each tensor's scale").argParser(
+        positiveNumber,
+      ),
+    )
+    .option("--exclude <glob>", "leave out fixtures matching the glob (repeatable)", collect, [])
+    .option("--no-color", "never colour the output")
+    .action(async (paths: string[], options) => {
+      process.exitCode = await gradCommand(paths, options);
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.commands.forEach((cmd) => {
+    cmd.exitOverride();
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other parser complaint is misuse.
+      const ok =
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help";
+      process.exitCode = ok ? 0 : 2;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`convcheck: internal error: ${message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,229 @@
+import type { Geometry } from "./geometry.js";
+
+/** The tensors of one check, flat and NCHW. */
+export interface Problem {
+  geo: Geometry;
+  input: Float64Array;
+  filter: Float64Array;
+  bias: Float64Array | null;
+  target: Float64Array;
+}
+
+export type TensorName = "filter" | "input" | "bias";
+
+/**
+ * The forward pass laid out for re-evaluating single output cells: each
+ * output cell's receptive field (zeros where it falls in padding) is one
+ * contiguous row of `columns`, in the filter's own (c, ky, kx) order, so an
+ * output cell is bias + one dot product with the filter's row.
+ */
+export class CellEvaluator {
+  readonly rowLength: number;
+  readonly outPlane: number;
+  readonly columns: Float64Array;
+  readonly filter: Float64Array;
+  readonly bias: Float64Array | null;
+
+  constructor(readonly problem: Problem) {
+    const { geo } = problem;
+    this.rowLength = geo.inPerGroup * geo.kernelHeight * geo.kernelWidth;
+    this.outPlane = geo.outHeight * geo.outWidth;
+    this.columns = buildColumns(geo, problem.input, this.rowLength);
+    this.filter = problem.filter.slice();
+    this.bias = problem.bias ? problem.bias.slice() : null;
+  }
+
+  /** O[n][co][p] for the current (possibly perturbed) values. */
+  cell(n: number, co: number, p: number): number {
+    const { geo } = this.problem;
+    const K = this.rowLength;
+    const group = Math.floor(co / geo.outPerGroup);
+    const row = ((n * geo.groups + group) * this.outPlane + p) * K;
+    const f = co * K;
+    const cols = this.columns;
+    const filter = this.filter;
+    let sum = this.bias ? this.bias[co] : 0;
+    for (let k = 0; k < K; k++) sum += cols[row + k] * filter[f + k];
+    return sum;
+  }
+}
+
+function buildColumns(geo: Geometry, input: Float64Array, rowLength: number): Float64Array {
+  const { outHeight, outWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
+  const outPlane = outHeight * outWidth;
+  const inPlane = geo.inHeight * geo.inWidth;
+  const columns = new Float64Array(geo.batch * geo.groups * outPlane * rowLength);
+  for (let n = 0; n < geo.batch; n++) {
+    for (let g = 0; g < geo.groups; g++) {
+      const base = (n * geo.groups + g) * outPlane * rowLength;
+      for (let c = 0; c < inPerGroup; c++) {
+        const inBase = (n * geo.inChannels + g * inPerGroup + c) * inPlane;
+        for (let ky = 0; ky < kernelHeight; ky++) {
+          const [oy0, oy1] = geo.rowRange[ky];
+          for (let kx = 0; kx < kernelWidth; kx++) {
+            const [ox0, ox1] = geo.colRange[kx];
+            const k = (c * kernelHeight + ky) * kernelWidth + kx;
+            for (let oy = oy0; oy < oy1; oy++) {
+              const iy = oy * geo.strideHeight - geo.padTop + ky * geo.dilationHeight;
+              for (let ox = ox0; ox < ox1; ox++) {
+                const ix = ox * geo.strideWidth - geo.padLeft + kx * geo.dilationWidth;
+                columns[base + (oy * outWidth + ox) * rowLength + k] =
+                  input[inBase + iy * geo.inWidth + ix];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return columns;
+}
+
+/**
+ * Central differences of E = 1/2 sum (O - T)^2, evaluated by rerunning the
+ * forward pass on exactly the output cells that the perturbed element
+ * reaches; every other cell's term is the same at both points and cancels.
+ * E is quadratic in each element, so the central difference has no
+ * truncation error and only rounding remains; dividing by the step actually
+ * taken, (x + h) - (x - h) in floating point, removes the error of
+ * representing x +- h.
+ */
+export function numericalGradient(
+  evaluator: CellEvaluator,
+  tensor: TensorName,
+  elements: ArrayLike<number>,
+  step: number,
+  onProgress?: (done: number) => void,
+): Float64Array {
+  const result = new Float64Array(elements.length);
+  const visit =
+    tensor === "filter" ? filterDifference : tensor === "input" ? inputDifference : biasDifference;
+  for (let i = 0; i < elements.length; i++) {
+    result[i] = visit(evaluator, elements[i], step);
+    if (onProgress && (i & 63) === 63) onProgress(i + 1);
+  }
+  return result;
+}
+
+/** sum over cells of (O+ - T)^2 - (O- - T)^2 for a whole output channel. */
+function channelDifference(
+  ev: CellEvaluator,
+  co: number,
+  set: (value: number) => void,
+  plus: number,
+  minus: number,
+): number {
+  const { geo, target } = ev.problem;
+  const outPlane = ev.outPlane;
+  let diff = 0;
+  for (let n = 0; n < geo.batch; n++) {
+    const t0 = (n * geo.outChannels + co) * outPlane;
+    for (let p = 0; p < outPlane; p++) {
+      set(plus);
+      const rp = ev.cell(n, co, p) - target[t0 + p];
+      set(minus);
+      const rm = ev.cell(n, co, p) - target[t0 + p];
+      diff += rp * rp - rm * rm;
+    }
+  }
+  return diff;
+}
+
+function filterDifference(ev: CellEvaluator, e: number, step: number): number {
+  const co = Math.floor(e / ev.rowLength);
+  const x = ev.filter[e];
+  const plus = x + step;
+  const minus = x - step;
+  const set = (value: number) => {
+    ev.filter[e] = value;
+  };
+  const diff = channelDifference(ev, co, set, plus, minus);
+  ev.filter[e] = x;
+  return (0.5 * diff) / (plus - minus);
+}
+
+function biasDifference(ev: CellEvaluator, co: number, step: number): number {
+  const bias = ev.bias as Float64Array;
+  const x = bias[co];
+  const plus = x + step;
+  const minus = x - step;
+  const set = (value: number) => {
+    bias[co] = value;
+  };
+  const diff = channelDifference(ev, co, set, plus, minus);
+  bias[co] = x;
+  return (0.5 * diff) / (plus - minus);
+}
+
+/**
+ * An input element reaches output cell (oy, ox) through exactly one tap
+ * (ky, kx) when oy * stride - pad + ky * dilation lands on its row (and
+ * likewise for columns), and only in the output channels of its group.
+ */
+function inputDifference(ev: CellEvaluator, e: number, step: number): number {
+  const { geo, target } = ev.problem;
+  const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
+  const ix = e % inWidth;
+  const iy = Math.floor(e / inWidth) % inHeight;
+  const ci = Math.floor(e / (inWidth * inHeight)) % geo.inChannels;
+  const n = Math.floor(e / (inWidth * inHeight * geo.inChannels));
+  const group = Math.floor(ci / inPerGroup);
+  const c = ci % inPerGroup;
+  const K = ev.rowLength;
+  const cols = ev.columns;
+  const firstOut = group * geo.outPerGroup;
+  const rowsBase = (n * geo.groups + group) * ev.outPlane;
+
+  let diff = 0;
+  let plus = 0;
+  let minus = 0;
+  let x = 0;
+  for (const rowTap of geo.rowTaps[iy]) {
+    for (const colTap of geo.colTaps[ix]) {
+      const p = rowTap.out * geo.outWidth + colTap.out;
+      const k = (c * kernelHeight + rowTap.kernel) * kernelWidth + colTap.kernel;
+      const at = (rowsBase + p) * K + k;
+      x = cols[at];
+      plus = x + step;
+      minus = x - step;
+      for (let co = firstOut; co < firstOut + geo.outPerGroup; co++) {
+        const t = target[(n * geo.outChannels + co) * ev.outPlane + p];
+        cols[at] = plus;
+        const rp = ev.cell(n, co, p) - t;
+        cols[at] = minus;
+        const rm = ev.cell(n, co, p) - t;
+        diff += rp * rp - rm * rm;
+      }
+      cols[at] = x;
+    }
+  }
+  if (diff === 0 && plus === minus) return 0;
+  return (0.5 * diff) / (plus - minus);
+}
+
+/**
+ * The plain definition, for a forward pass that can only be run whole (a
+ * person's own implementation) and as a reference in tests: perturb one
+ * element, rerun everything, take the central difference.
+ */
+export async function numericalByRerun(
+  lossAt: () => number | Promise<number>,
+  data: Float64Array,
+  elements: ArrayLike<number>,
+  step: number,
+): Promise<Float64Array> {
+  const result = new Float64Array(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    const x = data[e];
+    const plus = x + step;
+    const minus = x - step;
+    data[e] = plus;
+    const up = await lossAt();
+    data[e] = minus;
+    const down = await lossAt();
+    data[e] = x;
+    result[i] = (up - down) / (plus - minus);
+  }
+  return result;
+}
