@@ -16,6 +16,8 @@ export interface GradOptions {
   atol?: number;
   eps?: number;
   exclude: string[];
+  float32?: boolean;
+  epsSweep?: boolean;
 }
 
 function describeError(error: unknown): string {
@@ -54,7 +56,13 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
       outcomes.push({ file: entry.file, status: "error", error: entry.problem });
       continue;
     }
-    outcomes.push(await checkFile(entry.file, { rule }));
+    outcomes.push(
+      await checkFile(entry.file, {
+        rule,
+        precision: options.float32 ? "float32" : "float64",
+        sweep: options.epsSweep ?? false,
+      }),
+    );
   }
 
   const summary = summarise(outcomes);

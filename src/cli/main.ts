@@ -37,6 +37,8 @@ function buildProgram(): Command {
         positiveNumber,
       ),
     )
+    .option("--float32", "run the reference in float32, every operation rounded")
+    .option("--eps-sweep", "rerun the numerical gradient over a range of steps and read the curve")
     .option("--exclude <glob>", "leave out fixtures matching the glob (repeatable)", collect, [])
     .option("--no-color", "never colour the output")
     .action(async (paths: string[], options) => {

@@ -1,10 +1,13 @@
-import { type Comparison, compare, type Rule } from "./compare.js";
-import { backward, forward } from "./conv.js";
+import { type Comparison, compare, type Rule, relativeError } from "./compare.js";
 import type { Geometry } from "./geometry.js";
-import { lossGradient, loss as lossOf } from "./loss.js";
+import { type Head, isPlain, PLAIN_HEAD } from "./head.js";
 import { CellEvaluator, numericalGradient, type Problem, type TensorName } from "./numerical.js";
+import { headNumerical } from "./numerical-head.js";
+import { float32Numerical } from "./precision.js";
+import { lossScale, type Precision, reference } from "./reference.js";
+import { epsSweep, explainedByRounding, type Sweep } from "./sweep.js";
 import type { Tensor } from "./tensor.js";
-import { type FullRule, lossScale, resolveRule, stepFor } from "./tolerance.js";
+import { defaultsFor, type FullRule, resolveRule, stepFor } from "./tolerance.js";
 import { fixtureWarnings, type Warning } from "./warnings.js";
 
 export interface Expected {
@@ -24,6 +27,8 @@ export interface CheckInput {
   target: Tensor;
   tolerance: Partial<FullRule>;
   expected: Expected;
+  /** The activation and loss after the correlation; 1/2 sum (O - T)^2 when absent. */
+  head?: Head;
 }
 
 /** Computes numerical gradients of some elements; may run off the main thread. */
@@ -39,6 +44,10 @@ export interface CheckOptions {
   /** Which cells of each tensor to check numerically; all when absent. */
   select?: (tensor: TensorName, shape: number[]) => Int32Array | null;
   numerical?: NumericalRunner;
+  /** Run the reference in float32, every operation rounded. */
+  precision?: Precision;
+  /** Also rerun the numerical gradient over a range of steps. */
+  sweep?: boolean;
 }
 
 export interface TensorCheck {
@@ -50,6 +59,10 @@ export interface TensorCheck {
   numerical: Float64Array;
   cells: Int32Array | null;
   comparison: Comparison;
+  /** Cells whose step crosses a kink, judged by their one-sided derivatives. */
+  kinks: Map<number, { left: number; right: number }>;
+  /** For a failing tensor: a ten times larger step shrinks the disagreement. */
+  roundingExplained: boolean;
 }
 
 export interface ExpectedCheck {
@@ -63,12 +76,15 @@ export interface ExpectedCheck {
 
 export interface CheckResult {
   geo: Geometry;
+  head: Head;
+  precision: Precision;
   rule: FullRule;
   output: Float64Array;
   loss: number;
   gradients: TensorCheck[];
   expected: ExpectedCheck[];
   warnings: Warning[];
+  sweep: Sweep | null;
   pass: boolean;
 }
 
@@ -79,6 +95,28 @@ function allCells(count: number): Int32Array {
   const cells = new Int32Array(count);
   for (let i = 0; i < count; i++) cells[i] = i;
   return cells;
+}
+
+export interface NumericalSetting {
+  problem: Problem;
+  head: Head;
+  precision: Precision;
+  runner: NumericalRunner;
+}
+
+/** Numerical gradients of some cells, by the method that suits the head and precision. */
+export async function numericalFor(
+  setting: NumericalSetting,
+  tensor: TensorName,
+  cells: Int32Array,
+  step: number,
+): Promise<{ values: Float64Array; kinks: Map<number, { left: number; right: number }> }> {
+  const { problem, head, precision } = setting;
+  if (precision === "float32") {
+    return { values: float32Numerical(problem, head, tensor, cells, step), kinks: new Map() };
+  }
+  if (!isPlain(head)) return headNumerical(new CellEvaluator(problem), head, tensor, cells, step);
+  return { values: await setting.runner(problem, tensor, cells, step), kinks: new Map() };
 }
 
 /** Run the reference correlation, its gradients and the numerical check. */
@@ -94,21 +132,17 @@ export async function runCheck(
     bias: fixture.bias?.data ?? null,
     target: fixture.target.data,
   };
-  const output = forward(geo, problem.input, problem.filter, problem.bias);
-  const loss = lossOf(output, problem.target);
+  const head = fixture.head ?? PLAIN_HEAD;
+  const precision = options.precision ?? "float64";
+  const quadratic = isPlain(head);
+  const { output, loss, analytic } = reference(problem, head, precision);
   if (!Number.isFinite(loss)) {
     throw new RangeError("the loss overflows float64: the fixture's values are too large to check");
   }
   const rule = resolveRule(
     { cli: options.rule, fixture: fixture.tolerance },
-    lossScale(loss, output, problem.target),
-  );
-  const analytic = backward(
-    geo,
-    problem.input,
-    problem.filter,
-    lossGradient(output, problem.target),
-    problem.bias !== null,
+    lossScale(head, loss, output, problem.target),
+    defaultsFor(quadratic, precision),
   );
   const runner = options.numerical ?? runInThread;
 
@@ -123,7 +157,12 @@ export async function runCheck(
     const selected = options.select?.(name, tensor.shape) ?? null;
     const cells = selected ?? allCells(tensor.data.length);
     const step = stepFor(rule.eps, tensor.data);
-    const values = await runner(problem, name, cells, step);
+    const { values, kinks } = await numericalFor(
+      { problem, head, precision, runner } as NumericalSetting,
+      name,
+      cells,
+      step,
+    );
     const numerical = new Float64Array(tensor.data.length).fill(Number.NaN);
     cells.forEach((cell, i) => {
       numerical[cell] = values[i];
@@ -136,21 +175,74 @@ export async function runCheck(
       analytic: grad,
       numerical,
       cells: selected,
-      comparison: compare(grad, numerical, rule, cells),
+      comparison: judgeKinks(compare(grad, numerical, rule, cells), grad, kinks, rule),
+      kinks,
+      roundingExplained: false,
     });
   }
+  const setting: NumericalSetting = { problem, head, precision, runner };
+  for (const g of gradients) {
+    if (!g.comparison.pass) g.roundingExplained = await explainedByRounding(setting, g);
+  }
+  const sweep = options.sweep ? await epsSweep(setting, gradients, rule.rtol) : null;
 
   const expected = expectedChecks(fixture.expected, output, loss, gradients, rule);
   return {
     geo,
+    head,
+    precision,
     rule,
     output,
     loss,
     gradients,
     expected,
     warnings: fixtureWarnings(geo, fixture),
+    sweep,
     pass: gradients.every((g) => g.comparison.pass) && expected.every((e) => e.comparison.pass),
   };
+}
+
+/**
+ * At a kink the derivative is not defined; a correct analytic gradient
+ * then equals one of the one-sided derivatives or lies between them (a
+ * subgradient), so kink cells pass or fail on that instead of on the central
+ * difference, which averages the two sides.
+ */
+function judgeKinks(
+  comparison: Comparison,
+  analytic: Float64Array,
+  kinks: Map<number, { left: number; right: number }>,
+  rule: Rule,
+): Comparison {
+  if (kinks.size === 0) return comparison;
+  const relError = comparison.relError.slice();
+  const failing: number[] = [];
+  for (const cell of comparison.failing) {
+    if (!kinks.has(cell)) failing.push(cell);
+  }
+  for (const [cell, sides] of kinks) {
+    const low = Math.min(sides.left, sides.right);
+    const high = Math.max(sides.left, sides.right);
+    const slack = rule.atol + rule.rtol * Math.max(Math.abs(low), Math.abs(high));
+    const a = analytic[cell];
+    // Distance to the interval between the two sides, relative as usual.
+    const nearest = Math.min(Math.max(a, low), high);
+    relError[cell] = relativeError(a, nearest);
+    if (a < low - slack || a > high + slack) failing.push(cell);
+  }
+  failing.sort((x, y) => x - y);
+  let maxRelError = 0;
+  let worst = -1;
+  relError.forEach((e, cell) => {
+    if (!Number.isNaN(e) && (worst < 0 || e > maxRelError)) {
+      maxRelError = e;
+      worst = cell;
+    }
+  });
+  for (const cell of failing) {
+    if (!failing.includes(worst) || relError[cell] > relError[worst]) worst = cell;
+  }
+  return { ...comparison, relError, failing, maxRelError, worst, pass: failing.length === 0 };
 }
 
 function expectedChecks(

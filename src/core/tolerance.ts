@@ -1,18 +1,53 @@
 import type { Rule } from "./compare.js";
 
 /**
- * Defaults, from the error analysis in the README. E is quadratic in every
- * element of the filter, input and bias, so a central difference carries no
- * truncation error: what remains is rounding in E(x + h) - E(x - h), about
- * u * (size of the terms that cancel) / h with u = 2^-53. A larger step
- * therefore lowers the error; 1e-2 of the tensor's own scale keeps about
- * twelve digits where PyTorch's 1e-6 keeps about nine.
+ * Defaults, from the error analysis in the README. E = 1/2 sum (O - T)^2 is
+ * quadratic in every element of the filter, input and bias, so a central
+ * difference carries no truncation error: what remains is rounding in
+ * E(x + h) - E(x - h), about u * (size of the terms that cancel) / h with
+ * u = 2^-53. A larger step therefore lowers the error; 1e-2 of the tensor's
+ * own scale keeps about twelve digits where PyTorch's 1e-6 keeps about nine.
  */
 export const DEFAULT_EPS = 1e-2;
 /** A correct gradient agrees to about 1e-10; a wrong one is off by O(1). */
 export const DEFAULT_RTOL = 1e-6;
 /** atol is this fraction of the loss scale (see lossScale). */
 export const ATOL_PER_LOSS = 1e-9;
+
+/**
+ * With an activation, or a mean or l1 loss, E is no longer quadratic and a
+ * central difference carries truncation error h^2 * E''' / 6, which balances
+ * the rounding error u * E / h near h = 1e-5 in float64.
+ */
+export const NONLINEAR_EPS = 1e-5;
+
+/**
+ * In float32 (u = 2^-24) rounding dominates: a step of 1e-2 keeps about five
+ * digits of a quadratic loss's gradient, and 3e-3 balances truncation for a
+ * smooth head.
+ */
+export const FLOAT32 = { eps: 1e-2, nonlinearEps: 3e-3, rtol: 1e-3, atolPerLoss: 1e-5 } as const;
+
+export interface RuleDefaults {
+  rtol: number;
+  atolPerLoss: number;
+  eps: number;
+}
+
+export function defaultsFor(quadratic: boolean, precision: "float64" | "float32"): RuleDefaults {
+  if (precision === "float32") {
+    return {
+      rtol: FLOAT32.rtol,
+      atolPerLoss: FLOAT32.atolPerLoss,
+      eps: quadratic ? FLOAT32.eps : FLOAT32.nonlinearEps,
+    };
+  }
+  return {
+    rtol: DEFAULT_RTOL,
+    atolPerLoss: ATOL_PER_LOSS,
+    eps: quadratic ? DEFAULT_EPS : NONLINEAR_EPS,
+  };
+}
 
 export interface FullRule extends Rule {
   eps: number;
@@ -23,28 +58,17 @@ export interface RuleSources {
   fixture?: Partial<FullRule>;
 }
 
-/**
- * The size of the terms whose difference forms a numerical gradient:
- * max(E, 1/2 sum O^2, 1/2 sum T^2). An absolute tolerance proportional to it
- * stays meaningful whatever the units of the fixture.
- */
-export function lossScale(loss: number, output: Float64Array, target: Float64Array): number {
-  let outputSquares = 0;
-  let targetSquares = 0;
-  for (let i = 0; i < output.length; i++) {
-    outputSquares += output[i] * output[i];
-    targetSquares += target[i] * target[i];
-  }
-  return Math.max(loss, 0.5 * outputSquares, 0.5 * targetSquares);
-}
-
 /** Command line over the fixture's `tolerance` over the defaults. */
-export function resolveRule(sources: RuleSources, scale: number): FullRule {
+export function resolveRule(
+  sources: RuleSources,
+  scale: number,
+  defaults: RuleDefaults = defaultsFor(true, "float64"),
+): FullRule {
   const pick = (key: keyof FullRule) => sources.cli?.[key] ?? sources.fixture?.[key];
   return {
-    rtol: pick("rtol") ?? DEFAULT_RTOL,
-    atol: pick("atol") ?? ATOL_PER_LOSS * scale,
-    eps: pick("eps") ?? DEFAULT_EPS,
+    rtol: pick("rtol") ?? defaults.rtol,
+    atol: pick("atol") ?? defaults.atolPerLoss * scale,
+    eps: pick("eps") ?? defaults.eps,
   };
 }
 

@@ -25,6 +25,12 @@ function gradientJson(g: TensorCheck) {
     worst,
     checked: c.checked,
     failing: c.failing.map((cell) => unravel(cell, g.shape)),
+    kinks: [...g.kinks.keys()].map((cell) => unravel(cell, g.shape)),
+    oneSided: [...g.kinks.entries()].map(([cell, sides]) => ({
+      index: unravel(cell, g.shape),
+      ...sides,
+    })),
+    roundingExplained: g.roundingExplained,
     pass: c.pass,
   };
 }
@@ -45,6 +51,10 @@ export function outcomeJson(outcome: Outcome) {
     loss: result.loss,
     output: toNested(result.output, geo.outputShape),
     rule: result.rule,
+    activation: result.head.activation.name,
+    lossFunction: result.head.loss.name,
+    precision: result.precision,
+    epsSweep: result.sweep,
     geometry: {
       inputShape: geo.inputShape,
       filterShape: geo.filterShape,

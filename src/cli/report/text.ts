@@ -4,6 +4,7 @@ import type { CheckResult, ExpectedCheck, TensorCheck } from "../../core/check.j
 import { unravel } from "../../core/tensor.js";
 import { err, index, num, padStart, shape } from "../format.js";
 import { errorLine, type Outcome, type Summary } from "../outcome.js";
+import { headLines, sweepLines, tensorNotes } from "./head-text.js";
 
 export interface TextOptions {
   color: ChalkInstance;
@@ -89,7 +90,11 @@ function slices(g: TensorCheck, c: ChalkInstance): string[] {
         marks,
       ),
       grid(
-        make((cell) => err(g.comparison.relError[cell]) + (failing.has(cell) ? "*" : "")),
+        make(
+          (cell) =>
+            err(g.comparison.relError[cell]) +
+            (failing.has(cell) ? "*" : g.kinks.has(cell) ? "k" : ""),
+        ),
         c,
         marks,
       ),
@@ -159,6 +164,7 @@ function tensorSection(g: TensorCheck, options: TextOptions): string[] {
   const lines = [
     `  ${c.bold(TENSOR_TITLE[g.name])} ${shape(g.shape)}  ${status}  ${worst}  (${counted}${failing}, step ${num(g.step, 3)})`,
   ];
+  lines.push(...tensorNotes(g, c));
   const dims = g.shape.length === 1 ? [1, g.shape[0]] : g.shape.slice(-2);
   const small = dims[1] <= MAX_GRID_COLUMNS && g.analytic.length <= MAX_GRID_CELLS;
   if (options.full || small) {
@@ -213,12 +219,14 @@ export function fixtureReport(outcome: Outcome, options: TextOptions): string[] 
   const why = outcome.status === "fail" ? ` ${c.red(`— ${failureReason(result)}`)}` : "";
   const lines = [`${verdictWord(outcome.status, c)}  ${outcome.file}${title}${why}`];
   lines.push(...geometryLines(result, c));
+  lines.push(...headLines(result, c));
   for (const w of result.warnings) lines.push(`  ${c.yellow("warning")}   ${w.message}`);
   lines.push(...expectedSection(result.expected, c));
   for (const g of result.gradients) {
     lines.push("");
     lines.push(...tensorSection(g, options));
   }
+  if (result.sweep) lines.push(...sweepLines(result.sweep, c));
   return lines;
 }
 
