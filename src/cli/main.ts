@@ -57,11 +57,9 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are successes; every other parser complaint is misuse.
-      const ok =
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help";
+      // Asked-for help and version are successes; every other parser complaint,
+      // including help shown because no command was given, is misuse.
+      const ok = error.code === "commander.helpDisplayed" || error.code === "commander.version";
       process.exitCode = ok ? 0 : 2;
       return;
     }

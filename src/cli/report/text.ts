@@ -274,7 +274,11 @@ export function verdictLine(summary: Summary, c: ChalkInstance): string {
 /** The whole run: the verdict first, then the table and the details that matter. */
 export function reportText(outcomes: Outcome[], summary: Summary, options: TextOptions): string {
   const c = options.color;
-  if (outcomes.length === 1) return `${fixtureReport(outcomes[0], options).join("\n")}\n`;
+  if (outcomes.length === 1) {
+    // A lone fixture that could not be checked has its one line on stderr.
+    if (outcomes[0].status === "error") return "";
+    return `${fixtureReport(outcomes[0], options).join("\n")}\n`;
+  }
   const lines = [verdictLine(summary, c), "", summaryTable(outcomes, c)];
   for (const o of outcomes.filter((x) => x.status !== "pass")) {
     lines.push("", ...fixtureReport(o, options));
