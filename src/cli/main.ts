@@ -57,10 +57,9 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Asked-for help and version are successes; every other parser complaint,
-      // including help shown because no command was given, is misuse.
-      const ok = error.code === "commander.helpDisplayed" || error.code === "commander.version";
-      process.exitCode = ok ? 0 : 2;
+      // Commander exits 0 for asked-for help and the version; every other
+      // complaint, including help shown because no command was given, is misuse.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
