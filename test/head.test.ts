@@ -9,6 +9,7 @@ import {
 } from "../src/core/check.js";
 import { compare } from "../src/core/compare.js";
 import { backward, forward } from "../src/core/conv.js";
+import { diagnoseHead } from "../src/core/diagnose-head.js";
 import {
   activation,
   type Head,
@@ -249,4 +250,50 @@ describe("fixture fields", () => {
       /did you mean "lossFunction"/,
     );
   });
+});
+
+describe("naming activation mistakes", () => {
+  for (const name of ["relu", "tanh", "sigmoid", "leaky_relu"] as const) {
+    it(`${name}: derivative missing, or taken at the output, is named on every fixture it shows on`, () => {
+      const head = { activation: activation(name), loss: loss("mse") };
+      let named = 0;
+      for (const fixture of golden) {
+        const p = problemOf(fixture);
+        const z = forward(p.geo, p.input, p.filter, p.bias);
+        const dy = lossGradientAtOutput(head, z, p.target);
+        const right = backward(
+          p.geo,
+          p.input,
+          p.filter,
+          headGradient(head, z, p.target),
+          p.bias !== null,
+        );
+        expect(diagnoseHead(p, head, "filter", right.filter)).toBeNull();
+        const missing = backward(p.geo, p.input, p.filter, dy, p.bias !== null).filter;
+        const atOutput = backward(
+          p.geo,
+          p.input,
+          p.filter,
+          dy.map((g, i) => g * head.activation.derivative(head.activation.apply(z[i]))),
+          p.bias !== null,
+        ).filter;
+        for (const [wrong, code] of [
+          [missing, "activation-derivative-missing"],
+          [atOutput, "activation-derivative-at-output"],
+        ] as const) {
+          const visible = wrong.some(
+            (v, i) => Math.abs(v - right.filter[i]) > 1e-9 * (1 + Math.abs(v)),
+          );
+          const found = diagnoseHead(p, head, "filter", wrong);
+          if (visible) {
+            expect(found?.code).toBe(code);
+            named++;
+          } else {
+            expect(found).toBeNull();
+          }
+        }
+      }
+      expect(named).toBeGreaterThan(15);
+    });
+  }
 });
