@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { gradCommand } from "./grad.js";
+import { addNewCommand } from "./new.js";
 import { collect, nonNegativeNumber, positiveNumber } from "./options.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -44,6 +45,8 @@ function buildProgram(): Command {
     .action(async (paths: string[], options) => {
       process.exitCode = await gradCommand(paths, options);
     });
+
+  addNewCommand(program);
 
   return program;
 }
