@@ -146,6 +146,10 @@ function normaliseShapes(spec: ConvSpec) {
   };
 }
 
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function shapeText(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
@@ -204,7 +208,7 @@ export function computeGeometry(spec: ConvSpec): Geometry {
   if (s.filterIn * groups !== s.inChannels) {
     throw new InputError(
       "filter",
-      `filter ${shapeText(spec.filterShape)} expects ${s.filterIn * groups} input channels (${s.filterIn} per group x ${groups} groups), but the input ${shapeText(spec.inputShape)} has ${s.inChannels}`,
+      `filter ${shapeText(spec.filterShape)} takes ${count(s.filterIn * groups, "input channel")} (${s.filterIn} per group x ${count(groups, "group")}), but the input ${shapeText(spec.inputShape)} has ${s.inChannels}; the filter's second size must be C / groups = ${s.inChannels / groups}`,
     );
   }
 
@@ -233,11 +237,19 @@ export function computeGeometry(spec: ConvSpec): Geometry {
     dilation[0],
   );
   const outWidth = outputSize(s.inWidth, padLeft, padRight, s.kernelWidth, stride[1], dilation[1]);
-  const outCount = s.batch * s.outChannels * outHeight * outWidth;
-  if (outCount > MAX_ELEMENTS || paddedHeight * paddedWidth > MAX_ELEMENTS) {
+  // Refuse before anything of these sizes is allocated.
+  const paddedCount = paddedHeight * paddedWidth;
+  if (paddedCount > MAX_ELEMENTS) {
     throw new InputError(
       "padding",
-      `the output would have ${outCount} cells (padded input ${paddedHeight}x${paddedWidth}); convcheck holds at most ${MAX_ELEMENTS} per tensor`,
+      `pads (top ${padTop}, bottom ${padBottom}, left ${padLeft}, right ${padRight}) make a padded input of ${paddedHeight}x${paddedWidth} = ${paddedCount} cells; convcheck holds at most ${MAX_ELEMENTS} cells per tensor (see "Fixture format" in the README)`,
+    );
+  }
+  const outCount = s.batch * s.outChannels * outHeight * outWidth;
+  if (outCount > MAX_ELEMENTS) {
+    throw new InputError(
+      "target",
+      `the output [${s.batch}, ${s.outChannels}, ${outHeight}, ${outWidth}] would have ${outCount} cells; convcheck holds at most ${MAX_ELEMENTS} cells per tensor (see "Fixture format" in the README)`,
     );
   }
 
