@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type NumericalRunner, runCheck, runInThread } from "../src/core/check.js";
 import { cellPasses, compare, relativeError } from "../src/core/compare.js";
 import { forward } from "../src/core/conv.js";
+import { activation, type Head, loss as headLossOf } from "../src/core/head.js";
 import { loss } from "../src/core/loss.js";
 import {
   CellEvaluator,
@@ -10,7 +11,9 @@ import {
   numericalGradient,
   type Problem,
 } from "../src/core/numerical.js";
-import { DEFAULT_EPS, lossScale, resolveRule, stepFor } from "../src/core/tolerance.js";
+import { headNumerical } from "../src/core/numerical-head.js";
+import { lossAt } from "../src/core/reference.js";
+import { DEFAULT_EPS, NONLINEAR_EPS, resolveRule, stepFor } from "../src/core/tolerance.js";
 import { parseFixture } from "../src/fixture/load.js";
 import { expectAllClose } from "./helpers/allclose.js";
 import { layerFixture, randomLayer } from "./helpers/layers.js";
@@ -48,19 +51,36 @@ const learner = {
   padding: 1,
 };
 
+/** max(E, 1/2 sum O^2, 1/2 sum T^2): the size of the terms a difference of losses cancels. */
+function termScale(output: Float64Array, target: Float64Array): number {
+  let squares = 0;
+  let targetSquares = 0;
+  let residual = 0;
+  for (let i = 0; i < output.length; i++) {
+    squares += output[i] * output[i];
+    targetSquares += target[i] * target[i];
+    residual += (output[i] - target[i]) ** 2;
+  }
+  return 0.5 * Math.max(residual, squares, targetSquares);
+}
+
+function tensorsOf(problem: Problem) {
+  const tensors = [
+    ["filter", problem.filter],
+    ["input", problem.input],
+  ] as Array<["filter" | "input" | "bias", Float64Array]>;
+  if (problem.bias) tensors.push(["bias", problem.bias]);
+  return tensors;
+}
+
 describe("local recompute against a full rerun of forward and loss", () => {
   it("agree to rounding for filter, input and bias on random geometries", async () => {
     await fc.assert(
       fc.asyncProperty(randomLayer, async (r) => {
         const problem = problemOf(layerFixture(r).doc);
         const output = forward(problem.geo, problem.input, problem.filter, problem.bias);
-        const scale = lossScale(loss(output, problem.target), output, problem.target);
-        const tensors = [
-          ["filter", problem.filter],
-          ["input", problem.input],
-        ] as Array<["filter" | "input" | "bias", Float64Array]>;
-        if (problem.bias) tensors.push(["bias", problem.bias]);
-        for (const [name, data] of tensors) {
+        const scale = termScale(output, problem.target);
+        for (const [name, data] of tensorsOf(problem)) {
           const step = stepFor(DEFAULT_EPS, data);
           const all = Array.from(data.keys());
           const local = numericalGradient(new CellEvaluator(problem), name, all, step);
@@ -81,6 +101,45 @@ describe("local recompute against a full rerun of forward and loss", () => {
         }
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it("agree to rounding after a smooth activation and a mean loss", async () => {
+    const heads = fc.record({
+      activation: fc.constantFrom("none", "tanh", "sigmoid") as fc.Arbitrary<
+        "none" | "tanh" | "sigmoid"
+      >,
+      loss: fc.constantFrom("mse", "mse_mean") as fc.Arbitrary<"mse" | "mse_mean">,
+    });
+    await fc.assert(
+      fc.asyncProperty(randomLayer, heads, async (r, names) => {
+        const problem = problemOf(layerFixture(r).doc);
+        const head: Head = {
+          activation: activation(names.activation),
+          loss: headLossOf(names.loss),
+        };
+        const output = forward(problem.geo, problem.input, problem.filter, problem.bias);
+        const scale = termScale(output, problem.target);
+        for (const [name, data] of tensorsOf(problem)) {
+          const step = stepFor(NONLINEAR_EPS, data);
+          const all = Array.from(data.keys());
+          const local = headNumerical(new CellEvaluator(problem), head, name, all, step).values;
+          const rerun = await numericalByRerun(
+            () => lossAt(problem, head, "float64"),
+            data,
+            all,
+            step,
+          );
+          const atol = (64 * Number.EPSILON * Math.max(1, scale)) / step;
+          expectAllClose(
+            local,
+            rerun,
+            { rtol: 1e-7, atol },
+            `${name} ${names.activation}/${names.loss}`,
+          );
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 
