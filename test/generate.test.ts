@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../src/core/check.js";
 import {
@@ -13,6 +14,7 @@ import {
 import { parseFixture } from "../src/fixture/load.js";
 import { flat } from "./helpers/allclose.js";
 import { root, runAll, runCli } from "./helpers/cli.js";
+import { randomLayer } from "./helpers/layers.js";
 
 const layer: LayerSpec = {
   inputShape: [1, 3, 8, 8],
@@ -103,6 +105,38 @@ describe("generateFixture x=[1,3,8,8] f=[4,3,3,3] bias s=2 p=same seed=7", () =>
   it("throws at the input for a tensor past the size limit, before drawing anything", () => {
     expect(() => generateFixture({ ...layer, inputShape: [100000, 100000] })).toThrow(
       /input|elements/,
+    );
+  });
+});
+
+describe("generateFixture on random layers", () => {
+  it("always writes a fixture that loads, has the target's shape and passes", async () => {
+    await fc.assert(
+      fc.asyncProperty(randomLayer, fc.boolean(), async (r, integers) => {
+        const { layer } = r;
+        const spec: LayerSpec = {
+          inputShape: [layer.batch, layer.inChannels, layer.height, layer.width],
+          filterShape: [
+            layer.outChannels,
+            layer.inChannels / layer.groups,
+            layer.kernelHeight,
+            layer.kernelWidth,
+          ],
+          bias: r.bias,
+          stride: layer.stride,
+          dilation: layer.dilation,
+          padding: r.padding,
+          groups: layer.groups,
+          seed: r.seed,
+          integers,
+        };
+        const text = fixtureText(generateFixture(spec));
+        expect(fixtureText(generateFixture(spec))).toBe(text);
+        const fixture = parseFixture(text);
+        expect(fixture.target.shape).toEqual(fixture.geo.outputShape);
+        expect((await runCheck(fixture)).pass).toBe(true);
+      }),
+      { numRuns: 60 },
     );
   });
 });

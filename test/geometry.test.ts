@@ -288,6 +288,12 @@ describe("settings that cannot work", () => {
     expect((error as InputError).path).toBe("groups");
   });
 
+  it(`throws InputError at target when the output passes ${MAX_ELEMENTS} cells`, () => {
+    const error = thrown(() => computeGeometry(spec([64, 1, 64, 64], [8192, 1, 1, 1])));
+    expect((error as InputError).path).toBe("target");
+    expect((error as InputError).message).toContain("[64, 8192, 64, 64]");
+  });
+
   it(`throws InputError at padding when the padded input passes ${MAX_ELEMENTS} cells`, () => {
     const error = thrown(() => computeGeometry(spec([1, 1], [1, 1], { padding: 5000 })));
     expect((error as InputError).path).toBe("padding");
