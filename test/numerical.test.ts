@@ -254,3 +254,37 @@ describe("tolerance precedence", () => {
     expect(large.atol / small.atol).toBeCloseTo(1e6);
   });
 });
+
+describe("units", () => {
+  const scale = fc.integer({ min: -14, max: 14 }).map((k) => 10 ** k);
+
+  it("a right gradient passes whatever the units of input, filter, bias and target", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        randomLayer,
+        scale,
+        scale,
+        scale,
+        async (r, inputUnit, filterUnit, biasUnit) => {
+          const f = layerFixture(r);
+          const times =
+            (unit: number) =>
+            (v: unknown): unknown =>
+              Array.isArray(v) ? v.map(times(unit)) : (v as number) * unit;
+          const outputUnit = inputUnit * filterUnit;
+          const doc = {
+            ...f.doc,
+            input: times(inputUnit)(f.doc.input),
+            filter: times(filterUnit)(f.doc.filter),
+            target: times(outputUnit)(f.doc.target),
+          } as Record<string, unknown>;
+          if (f.doc.bias) doc.bias = times(biasUnit)(f.doc.bias);
+          const result = await runCheck(parseFixture(JSON.stringify(doc)));
+          const failing = result.gradients.filter((g) => !g.comparison.pass).map((g) => g.name);
+          expect(failing).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -7,7 +7,7 @@ import { float32Numerical } from "./precision.js";
 import { lossScale, type Precision, reference } from "./reference.js";
 import { epsSweep, explainedByRounding, type Sweep } from "./sweep.js";
 import type { Tensor } from "./tensor.js";
-import { defaultsFor, type FullRule, resolveRule, stepFor } from "./tolerance.js";
+import { defaultsFor, type FullRule, resolveRule, rmsOf, stepFloor, stepFor } from "./tolerance.js";
 import { fixtureWarnings, type Warning } from "./warnings.js";
 
 export interface Expected {
@@ -152,11 +152,20 @@ export async function runCheck(
   ];
   if (fixture.bias) tensors.push(["bias", fixture.bias]);
 
+  const residual = new Float64Array(output.length);
+  for (let i = 0; i < output.length; i++) residual[i] = output[i] - problem.target[i];
+  const residualRms = rmsOf(residual);
+  const floors: Record<TensorName, number> = {
+    filter: stepFloor(residualRms, rmsOf(problem.input)),
+    input: stepFloor(residualRms, rmsOf(problem.filter)),
+    bias: stepFloor(residualRms, 1),
+  };
+
   const gradients: TensorCheck[] = [];
   for (const [name, tensor] of tensors) {
     const selected = options.select?.(name, tensor.shape) ?? null;
     const cells = selected ?? allCells(tensor.data.length);
-    const step = stepFor(rule.eps, tensor.data);
+    const step = stepFor(rule.eps, tensor.data, floors[name]);
     const { values, kinks } = await numericalFor(
       { problem, head, precision, runner } as NumericalSetting,
       name,

@@ -72,10 +72,32 @@ export function resolveRule(
   };
 }
 
-/** The step for one tensor: eps times the tensor's RMS value, or eps when that is below 1. */
-export function stepFor(eps: number, values: Float64Array): number {
+export function rmsOf(values: ArrayLike<number>): number {
   let squares = 0;
   for (let i = 0; i < values.length; i++) squares += values[i] * values[i];
-  const rms = values.length ? Math.sqrt(squares / values.length) : 0;
-  return eps * Math.max(1, rms);
+  return values.length ? Math.sqrt(squares / values.length) : 0;
+}
+
+/**
+ * The step for one tensor: eps times the tensor's RMS value, or eps times
+ * `floor` when that is larger. A larger step lowers rounding only while the
+ * change it makes in the output, step * sensitivity, stays within the size of
+ * the residual O - T; past that the terms that cancel grow with the step.
+ * See `stepFloor`.
+ */
+export function stepFor(eps: number, values: Float64Array, floor = 1): number {
+  const step = eps * Math.max(floor, rmsOf(values));
+  return step > 0 ? step : eps;
+}
+
+/**
+ * The floor of a tensor's step: 1, or less when the residual is small next to
+ * what the tensor multiplies (`sensitivity`: the input's RMS for the filter,
+ * the filter's for the input, 1 for the bias). Without it a fixture in tiny
+ * units (values near 1e-12) would be stepped by eps, moving its outputs far
+ * more than their residual, and a right gradient would fail.
+ */
+export function stepFloor(residualRms: number, sensitivity: number): number {
+  if (!(sensitivity > 0)) return 1;
+  return Math.min(1, residualRms / sensitivity);
 }
