@@ -3,6 +3,7 @@ import { InputError } from "../core/errors.js";
 import type { FullRule } from "../core/tolerance.js";
 import { loadFixture } from "../fixture/load.js";
 import { collectFixtures } from "./files.js";
+import { writeHtmlReport } from "./html.js";
 import { exitCode, type Outcome, summarise } from "./outcome.js";
 import { colorFor, write } from "./output.js";
 import { reportJson } from "./report/json.js";
@@ -11,6 +12,8 @@ import { reportText } from "./report/text.js";
 export interface GradOptions {
   json?: boolean;
   full?: boolean;
+  html?: string;
+  heatmap?: boolean;
   color: boolean;
   rtol?: number;
   atol?: number;
@@ -73,7 +76,15 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
     write(process.stdout, reportJson(outcomes, summary));
   } else {
     const color = colorFor(process.stdout, options.color);
-    write(process.stdout, reportText(outcomes, summary, { color, full: options.full ?? false }));
+    write(
+      process.stdout,
+      reportText(outcomes, summary, {
+        color,
+        full: options.full ?? false,
+        heatmap: options.heatmap ?? false,
+      }),
+    );
   }
+  if (options.html && !writeHtmlReport(options.html, outcomes, summary)) return 2;
   return exitCode(summary);
 }

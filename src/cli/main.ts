@@ -27,6 +27,11 @@ function buildProgram(): Command {
     .argument("<paths...>", "fixture files, or folders searched recursively for *.json")
     .option("--json", "print the report as JSON for machines")
     .option("--full", "print every cell of large tensors")
+    .option(
+      "--heatmap",
+      "draw a relative-error heatmap of every tensor (failing large ones get one anyway)",
+    )
+    .option("--html <file>", "also write a self-contained HTML report with heatmaps to FILE")
     .addOption(
       new Option("--rtol <x>", "relative tolerance of the pass rule").argParser(nonNegativeNumber),
     )

@@ -5,10 +5,13 @@ import { unravel } from "../../core/tensor.js";
 import { err, index, num, padStart, shape } from "../format.js";
 import { errorLine, type Outcome, type Summary } from "../outcome.js";
 import { headLines, sweepLines, tensorNotes } from "./head-text.js";
+import { relErrorHeatmap } from "./heatmap.js";
 
 export interface TextOptions {
   color: ChalkInstance;
   full: boolean;
+  /** Draw every tensor's relative-error heatmap (failing large tensors get one anyway). */
+  heatmap?: boolean;
 }
 
 /** Slices wider than this, or tensors with more cells, are summarised unless --full. */
@@ -148,7 +151,7 @@ function worstCells(g: TensorCheck, c: ChalkInstance): string[] {
     .map((l) => `    ${l}`);
 }
 
-function tensorSection(g: TensorCheck, options: TextOptions): string[] {
+function tensorSection(g: TensorCheck, options: TextOptions, rtol: number): string[] {
   const c = options.color;
   const cmp = g.comparison;
   const status = cmp.pass ? c.green("pass") : c.red.bold("FAIL");
@@ -170,8 +173,11 @@ function tensorSection(g: TensorCheck, options: TextOptions): string[] {
   if (options.full || small) {
     lines.push(...slices(g, c));
     if (cmp.failing.length) lines.push(`      ${c.dim("* fails the rule")}`);
+    if (options.heatmap) lines.push(...relErrorHeatmap(g, rtol, c));
   } else {
     lines.push(...worstCells(g, c));
+    // Where the failing cells sit is what a table of the worst ones cannot show.
+    if (options.heatmap || !cmp.pass) lines.push(...relErrorHeatmap(g, rtol, c));
     lines.push(`    ${c.dim("(large tensor: worst cells shown; --full prints every cell)")}`);
   }
   return lines;
@@ -224,7 +230,7 @@ export function fixtureReport(outcome: Outcome, options: TextOptions): string[] 
   lines.push(...expectedSection(result.expected, c));
   for (const g of result.gradients) {
     lines.push("");
-    lines.push(...tensorSection(g, options));
+    lines.push(...tensorSection(g, options, result.rule.rtol));
   }
   if (result.sweep) lines.push(...sweepLines(result.sweep, c));
   return lines;
