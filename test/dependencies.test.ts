@@ -10,7 +10,7 @@ import {
 } from "../src/core/dependencies.js";
 import { type ConvSpec, computeGeometry, type Geometry } from "../src/core/geometry.js";
 import { loadFixture } from "../src/fixture/load.js";
-import { allClose } from "./support/close.js";
+import { expectAllClose, scaleOf } from "./helpers/allclose.js";
 
 /**
  * Every term of the correlation by a plain walk over all indices, bounds
@@ -148,14 +148,15 @@ describe("the terms of a cell sum to its analytic gradient", () => {
       input: Array.from(input, (_, i) => sum("input", i, filter)),
       bias: Array.from(grads.bias!, (_, co) => sum("bias", co, null)),
     };
-    expect(allClose(byTerms.filter, grads.filter, 1e-12)).toBe(true);
-    expect(allClose(byTerms.input, grads.input, 1e-12)).toBe(true);
-    expect(allClose(byTerms.bias, grads.bias!, 1e-12)).toBe(true);
+    const within = (values: ArrayLike<number>) => ({ rtol: 0, atol: 1e-12 * scaleOf(values) });
+    expectAllClose(byTerms.filter, grads.filter, within(grads.filter), "dE/dFilter by terms");
+    expectAllClose(byTerms.input, grads.input, within(grads.input), "dE/dInput by terms");
+    expectAllClose(byTerms.bias, grads.bias!, within(grads.bias!), "dE/dBias by terms");
     // The comparison can fail: one term dropped from every filter cell shows.
     const dropped = byTerms.filter.map((v, f) => {
       const deps = expandDependencies(tables, "filter", f);
       return v - dOutput[deps.outputs[0]] * input[deps.partners[0]];
     });
-    expect(allClose(dropped, grads.filter, 1e-12)).toBe(false);
+    expect(() => expectAllClose(dropped, grads.filter, within(grads.filter))).toThrow();
   });
 });

@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dependencyTables, expandDependencies } from "../src/core/dependencies.js";
 import { loadFixture } from "../src/fixture/load.js";
+import { expectAllClose } from "./helpers/allclose.js";
 import {
   type Browser,
   HAVE_CHROMIUM,
@@ -14,7 +15,6 @@ import {
   missingBrowserNotice,
   REQUIRE_BROWSER,
 } from "./support/browser.js";
-import { allClose } from "./support/close.js";
 import {
   embeddedData,
   HOSTILE,
@@ -156,7 +156,7 @@ describe.skipIf(!HAVE_CHROMIUM)("HTML report in headless Chromium", () => {
     // The chain-rule sum the page writes out from the embedded values is the analytic value.
     const total = Number((await info.locator(".total").textContent())!.replace("Σ = ", ""));
     const analytic = data.fixtures[0].tensors[0].analytic[filterCell]!;
-    expect(allClose([total], [analytic], 1e-10)).toBe(true);
+    expectAllClose([total], [analytic], { rtol: 1e-10, atol: 0 }, "sum of the terms");
     await page.screenshot({ path: join(artifacts, "report.png"), fullPage: true });
 
     // dE/dInput[2][2] of the 2-D fixture: the centre reaches every tap of the 3x3 filter.
