@@ -136,7 +136,33 @@ export function naiveForward(
   return output;
 }
 
-/** dE/dF, dE/dI and dE/db for E = 1/2 sum (O - T)^2, by the chain rule per product. */
+/** dE/dF, dE/dI and dE/db from dE/dO, by the chain rule on every product. */
+export function naiveBackward(
+  layer: NaiveLayer,
+  input: ArrayLike<number>,
+  filter: ArrayLike<number>,
+  dOutput: ArrayLike<number>,
+  withBias: boolean,
+) {
+  const dFilter = new Array<number>(filter.length).fill(0);
+  const dInput = new Array<number>(input.length).fill(0);
+  eachProduct(layer, (v) => {
+    dFilter[v.filter] += dOutput[v.output] * input[v.input];
+    dInput[v.input] += dOutput[v.output] * filter[v.filter];
+  });
+  let dBias: number[] | null = null;
+  if (withBias) {
+    const [outHeight, outWidth] = naiveOutputSize(layer);
+    const plane = outHeight * outWidth;
+    dBias = new Array<number>(layer.outChannels).fill(0);
+    for (let o = 0; o < dOutput.length; o++) {
+      dBias[Math.floor(o / plane) % layer.outChannels] += dOutput[o];
+    }
+  }
+  return { dFilter, dInput, dBias };
+}
+
+/** The output, E = 1/2 sum (O - T)^2 and its gradients. */
 export function naiveGradients(
   layer: NaiveLayer,
   input: ArrayLike<number>,
@@ -146,22 +172,6 @@ export function naiveGradients(
 ) {
   const output = naiveForward(layer, input, filter, bias);
   const dOutput = output.map((o, i) => o - target[i]);
-  const dFilter = new Array<number>(filter.length).fill(0);
-  const dInput = new Array<number>(input.length).fill(0);
-  eachProduct(layer, (v) => {
-    dFilter[v.filter] += dOutput[v.output] * input[v.input];
-    dInput[v.input] += dOutput[v.output] * filter[v.filter];
-  });
-  let dBias: number[] | null = null;
-  if (bias) {
-    const [outHeight, outWidth] = naiveOutputSize(layer);
-    const plane = outHeight * outWidth;
-    const sums = new Array<number>(layer.outChannels).fill(0);
-    dOutput.forEach((d, o) => {
-      sums[Math.floor(o / plane) % layer.outChannels] += d;
-    });
-    dBias = sums;
-  }
   const loss = 0.5 * dOutput.reduce((sum, d) => sum + d * d, 0);
-  return { output, loss, dFilter, dInput, dBias };
+  return { output, loss, ...naiveBackward(layer, input, filter, dOutput, bias !== null) };
 }
