@@ -8,7 +8,7 @@ import { naiveBackward, naiveForward } from "./helpers/naive.js";
 
 /** Textbook activations and losses, written apart from src/core/head.ts. */
 const activations = {
-  relu: { f: (z: number) => (z > 0 ? z : 0), d: (z: number) => (z > 0 ? 1 : 0) },
+  relu: { f: (z: number) => Math.max(z, 0), d: (z: number) => (z > 0 ? 1 : 0) },
   leaky_relu: { f: (z: number) => (z > 0 ? z : 0.01 * z), d: (z: number) => (z > 0 ? 1 : 0.01) },
   tanh: { f: Math.tanh, d: (z: number) => 1 / Math.cosh(z) ** 2 },
   sigmoid: {
