@@ -176,6 +176,12 @@ describe("convcheck new through the binary", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("exits 2 for a folder that does not exist, and leaves no temporary file", async () => {
+    const run = await runCli([...args, "-o", join(dir, "missing", "f.json")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("no such folder");
+  });
+
   it("makes a file that grad passes", async () => {
     const file = join(dir, "checked.json");
     const made = await runCli([

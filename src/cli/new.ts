@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { InputError } from "../core/errors.js";
@@ -77,15 +77,19 @@ function seedParser(value: string): number {
   return seed;
 }
 
-/** Write through a temporary file in the same folder, so no reader sees half a file. */
-function writeAtomically(file: string, text: string): void {
+/**
+ * Write through a temporary file in the same folder, so no reader sees half a
+ * file. Without `replace`, the temporary file is hard-linked to the name,
+ * which fails if the name exists even when another process just made it.
+ */
+function writeAtomically(file: string, text: string, replace: boolean): void {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
     writeFileSync(temp, text, { flag: "wx" });
-    renameSync(temp, file);
-  } catch (error) {
+    if (replace) renameSync(temp, file);
+    else linkSync(temp, file);
+  } finally {
     rmSync(temp, { force: true });
-    throw error;
   }
 }
 
@@ -120,17 +124,17 @@ export function newCommand(options: NewOptions): number {
     write(process.stdout, text);
     return 0;
   }
-  if (existsSync(file) && !options.force) {
-    process.stderr.write(
-      `convcheck new: error: ${file} already exists; pass --force to overwrite it\n`,
-    );
-    return 2;
-  }
   try {
-    writeAtomically(file, text);
+    writeAtomically(file, text, options.force === true);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    process.stderr.write(`convcheck new: error: cannot write ${file} (${code})\n`);
+    const why =
+      code === "EEXIST"
+        ? "already exists; pass --force to overwrite it"
+        : code === "ENOENT"
+          ? "cannot be written (no such folder)"
+          : `cannot be written (${code})`;
+    process.stderr.write(`convcheck new: error: ${file} ${why}\n`);
     return 2;
   }
   return 0;
