@@ -1,0 +1,210 @@
+import {
+  type CheckInput,
+  type CheckOptions,
+  type CheckResult,
+  runInThread,
+  type TensorCheck,
+} from "../core/check.js";
+import { type Comparison, compare, type Rule } from "../core/compare.js";
+import { backward, forward } from "../core/conv.js";
+import { blindSpots } from "../core/diagnose/blind.js";
+import { diagnose } from "../core/diagnose/diagnose.js";
+import type { Diagnosis } from "../core/diagnose/types.js";
+import { lossGradient, loss as lossOf } from "../core/loss.js";
+import { numericalByRerun, type Problem, type TensorName } from "../core/numerical.js";
+import { ATOL_PER_LOSS, lossScale, resolveRule, stepFor } from "../core/tolerance.js";
+import { fixtureWarnings } from "../core/warnings.js";
+import type { CallTensors, Implementation } from "./implementation.js";
+
+/** The person's forward against convcheck's. */
+export interface ForwardCheck {
+  output: Float64Array;
+  reference: Float64Array;
+  comparison: Comparison;
+}
+
+/** One gradient of the person's against convcheck's backward for the same gradOutput. */
+export interface ReferenceCheck {
+  values: Float64Array;
+  comparison: Comparison;
+}
+
+export interface ImplReport {
+  file: string;
+  exports: { forward: boolean; backward: boolean };
+  forward: ForwardCheck | null;
+  references: Partial<Record<TensorName, ReferenceCheck>>;
+  /** Gradients of the fixture that backward did not return. */
+  missing: TensorName[];
+  /** Calls of the person's forward made by the numerical check. */
+  forwardCalls: number;
+  diagnoses: Diagnosis[];
+  blindSpots: Diagnosis[];
+}
+
+/** A reference run's result whose output and gradients are the person's, plus the extra comparisons. */
+export interface ImplCheckResult extends CheckResult {
+  impl: ImplReport;
+}
+
+export interface ImplCheckOptions extends CheckOptions {
+  /** Told the number of forward calls before the numerical check starts. */
+  onPlan?: (calls: number) => void;
+}
+
+function allCells(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
+}
+
+/** Outputs are compared relative to the output's own scale, not the loss's. */
+function forwardRule(rule: Rule, reference: Float64Array): Rule {
+  let largest = 0;
+  for (const v of reference) largest = Math.max(largest, Math.abs(v));
+  return { rtol: rule.rtol, atol: ATOL_PER_LOSS * Math.max(largest, 1e-300) };
+}
+
+/** Check a person's forward and backward on one fixture: the three comparisons and a diagnosis. */
+export async function runImplCheck(
+  fixture: CheckInput,
+  impl: Implementation,
+  options: ImplCheckOptions = {},
+): Promise<ImplCheckResult> {
+  const { geo } = fixture;
+  const exports = await impl.exports();
+  const base: CallTensors = {
+    geo,
+    input: fixture.input.data,
+    filter: fixture.filter.data,
+    bias: fixture.bias?.data ?? null,
+  };
+  const target = fixture.target.data;
+  const referenceOutput = forward(geo, base.input, base.filter, base.bias);
+  const personOutput = exports.forward ? await impl.forward(base) : null;
+  const output = personOutput ?? referenceOutput;
+  const loss = lossOf(output, target);
+  const rule = resolveRule(
+    { cli: options.rule, fixture: fixture.tolerance },
+    lossScale(loss, output, target),
+  );
+  const forwardCheck = personOutput
+    ? {
+        output: personOutput,
+        reference: referenceOutput,
+        comparison: compare(personOutput, referenceOutput, forwardRule(rule, referenceOutput)),
+      }
+    : null;
+
+  const gradOutput = lossGradient(output, target);
+  const grads = exports.backward ? await impl.backward(base, gradOutput) : {};
+  const reference = backward(geo, base.input, base.filter, gradOutput, base.bias !== null);
+
+  const tensors: Array<[TensorName, Float64Array, number[]]> = [
+    ["filter", base.filter, geo.filterShape],
+    ["input", base.input, geo.inputShape],
+  ];
+  if (base.bias && geo.biasShape) tensors.push(["bias", base.bias, geo.biasShape]);
+  const checked = tensors.filter(([name]) => grads[name] !== undefined);
+  const selections = checked.map(([name, , shape]) => options.select?.(name, shape) ?? null);
+  const cellLists = checked.map(([, data], i) => selections[i] ?? allCells(data.length));
+  const forwardCalls = personOutput ? 2 * cellLists.reduce((sum, c) => sum + c.length, 0) : 0;
+  if (forwardCalls > 0) options.onPlan?.(forwardCalls);
+
+  const gradients: TensorCheck[] = [];
+  const references: ImplReport["references"] = {};
+  for (const [k, [name, data, shape]] of checked.entries()) {
+    const cells = cellLists[k];
+    const step = stepFor(rule.eps, data);
+    let values: Float64Array;
+    if (personOutput) {
+      // The plain definition through the person's forward: one whole call per side.
+      const perturbed = data.slice();
+      const call: CallTensors = { ...base, [name]: perturbed };
+      values = await numericalByRerun(
+        async () => lossOf(await impl.forward(call), target),
+        perturbed,
+        cells,
+        step,
+      );
+    } else {
+      const problem: Problem = { ...base, target };
+      values = await (options.numerical ?? runInThread)(problem, name, cells, step);
+    }
+    const numerical = new Float64Array(data.length).fill(Number.NaN);
+    cells.forEach((cell, i) => {
+      numerical[cell] = values[i];
+    });
+    const analytic = grads[name] as Float64Array;
+    gradients.push({
+      name,
+      shape,
+      step,
+      analytic,
+      numerical,
+      cells: selections[k],
+      comparison: compare(analytic, numerical, rule, cells),
+    });
+    const ref = reference[name] as Float64Array;
+    references[name] = { values: ref, comparison: compare(analytic, ref, rule) };
+  }
+
+  const forwardPass = forwardCheck?.comparison.pass ?? true;
+  const diagnoses = diagnose({
+    geo,
+    rule,
+    input: base.input,
+    filter: base.filter,
+    bias: base.bias,
+    referenceOutput,
+    output: personOutput,
+    forwardPass,
+    gradOutput,
+    gradients: gradients.map((g) => ({
+      name: g.name,
+      shape: g.shape,
+      analytic: g.analytic,
+      numerical: g.numerical,
+      reference: references[g.name]!.values,
+      numericalPass: g.comparison.pass,
+      referencePass: references[g.name]!.comparison.pass,
+    })),
+  });
+  const correctGradients = backward(
+    geo,
+    base.input,
+    base.filter,
+    lossGradient(referenceOutput, target),
+    false,
+  );
+  const pass =
+    forwardPass && gradients.every((g) => g.comparison.pass && references[g.name]!.comparison.pass);
+  return {
+    geo,
+    rule,
+    output,
+    loss,
+    gradients,
+    expected: [],
+    warnings: fixtureWarnings(geo, fixture),
+    pass,
+    impl: {
+      file: impl.file,
+      exports,
+      forward: forwardCheck,
+      references,
+      missing: tensors
+        .map(([name]) => name)
+        .filter((name) => grads[name] === undefined && exports.backward),
+      forwardCalls,
+      diagnoses,
+      blindSpots: blindSpots({
+        geo,
+        rule,
+        input: base.input,
+        filter: base.filter,
+        bias: base.bias,
+        output: referenceOutput,
+        filterGradient: correctGradients.filter,
+      }),
+    },
+  };
+}
