@@ -4,6 +4,7 @@ import type { FullRule } from "../core/tolerance.js";
 import { loadFixture } from "../fixture/load.js";
 import { collectFixtures } from "./files.js";
 import { writeHtmlReport } from "./html.js";
+import { openChecker } from "./impl.js";
 import { exitCode, type Outcome, summarise } from "./outcome.js";
 import { colorFor, write } from "./output.js";
 import { reportJson } from "./report/json.js";
@@ -21,6 +22,8 @@ export interface GradOptions {
   exclude: string[];
   float32?: boolean;
   epsSweep?: boolean;
+  impl?: string;
+  implTimeout?: number;
 }
 
 function describeError(error: unknown): string {
@@ -53,6 +56,8 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
     process.stderr.write(`convcheck: no fixtures (*.json) found in ${paths.join(", ")}\n`);
     return 2;
   }
+  const checker = openChecker(options, checkFile);
+  if (!checker) return 2;
   const outcomes: Outcome[] = [];
   for (const entry of entries) {
     if (entry.problem) {
@@ -60,7 +65,7 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
       continue;
     }
     outcomes.push(
-      await checkFile(entry.file, {
+      await checker.check(entry.file, {
         rule,
         precision: options.float32 ? "float32" : "float64",
         sweep: options.epsSweep ?? false,
@@ -68,6 +73,7 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
     );
   }
 
+  await checker.close();
   const summary = summarise(outcomes);
   for (const o of outcomes) {
     if (o.status === "error") process.stderr.write(`convcheck: error: ${o.file}: ${o.error}\n`);

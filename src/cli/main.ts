@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { gradCommand } from "./grad.js";
+import { implTimeoutOption } from "./impl-options.js";
 import { addNewCommand } from "./new.js";
 import { collect, nonNegativeNumber, positiveNumber } from "./options.js";
 
@@ -46,6 +47,8 @@ function buildProgram(): Command {
     .option("--float32", "run the reference in float32, every operation rounded")
     .option("--eps-sweep", "rerun the numerical gradient over a range of steps and read the curve")
     .option("--exclude <glob>", "leave out fixtures matching the glob (repeatable)", collect, [])
+    .option("--impl <file>", "check your own forward/backward module (.js, .mjs, .cjs, .ts)")
+    .addOption(implTimeoutOption())
     .option("--no-color", "never colour the output")
     .action(async (paths: string[], options) => {
       process.exitCode = await gradCommand(paths, options);

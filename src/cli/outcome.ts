@@ -1,4 +1,5 @@
 import type { CheckResult } from "../core/check.js";
+import type { Diagnosis } from "../core/diagnose/types.js";
 import type { Fixture } from "../fixture/load.js";
 
 export type Status = "pass" | "fail" | "error";
@@ -11,6 +12,8 @@ export interface Outcome {
   result?: CheckResult;
   /** For errors: `<JSON path>: <what is wrong>`, without the file name. */
   error?: string;
+  /** Likely mistakes behind an error of the person's code (a wrong shape, say). */
+  diagnoses?: Diagnosis[];
 }
 
 export function errorLine(outcome: Outcome): string {

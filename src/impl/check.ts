@@ -2,6 +2,7 @@ import {
   type CheckInput,
   type CheckOptions,
   type CheckResult,
+  numericalFor,
   runInThread,
   type TensorCheck,
 } from "../core/check.js";
@@ -10,9 +11,10 @@ import { backward, forward } from "../core/conv.js";
 import { blindSpots } from "../core/diagnose/blind.js";
 import { diagnose } from "../core/diagnose/diagnose.js";
 import type { Diagnosis } from "../core/diagnose/types.js";
-import { lossGradient, loss as lossOf } from "../core/loss.js";
+import { activate, type Head, headGradient, headLoss, isPlain, PLAIN_HEAD } from "../core/head.js";
 import { numericalByRerun, type Problem, type TensorName } from "../core/numerical.js";
-import { ATOL_PER_LOSS, lossScale, resolveRule, stepFor } from "../core/tolerance.js";
+import { lossScale } from "../core/reference.js";
+import { ATOL_PER_LOSS, defaultsFor, resolveRule, stepFor } from "../core/tolerance.js";
 import { fixtureWarnings } from "../core/warnings.js";
 import type { CallTensors, Implementation } from "./implementation.js";
 
@@ -47,9 +49,9 @@ export interface ImplCheckResult extends CheckResult {
   impl: ImplReport;
 }
 
-export interface ImplCheckOptions extends CheckOptions {
-  /** Told the number of forward calls before the numerical check starts. */
-  onPlan?: (calls: number) => void;
+export interface ImplCheckOptions extends Omit<CheckOptions, "sweep"> {
+  /** Told the number of forward calls, and how long the first one took, before the numerical check. */
+  onPlan?: (calls: number, firstCallMs: number) => void;
 }
 
 function allCells(count: number): Int32Array {
@@ -78,13 +80,23 @@ export async function runImplCheck(
     bias: fixture.bias?.data ?? null,
   };
   const target = fixture.target.data;
+  const head: Head = fixture.head ?? PLAIN_HEAD;
+  const precision = options.precision ?? "float64";
   const referenceOutput = forward(geo, base.input, base.filter, base.bias);
+  const started = performance.now();
   const personOutput = exports.forward ? await impl.forward(base) : null;
-  const output = personOutput ?? referenceOutput;
-  const loss = lossOf(output, target);
+  const firstCallMs = performance.now() - started;
+  // The person's code is the layer; the fixture's activation and loss follow it.
+  const layerOutput = personOutput ?? referenceOutput;
+  const output = activate(head, layerOutput);
+  const loss = headLoss(head, layerOutput, target);
+  if (!Number.isFinite(loss)) {
+    throw new RangeError("the loss of this output overflows float64: it is too large to check");
+  }
   const rule = resolveRule(
     { cli: options.rule, fixture: fixture.tolerance },
-    lossScale(loss, output, target),
+    lossScale(head, loss, output, target),
+    defaultsFor(isPlain(head), precision),
   );
   const forwardCheck = personOutput
     ? {
@@ -94,7 +106,7 @@ export async function runImplCheck(
       }
     : null;
 
-  const gradOutput = lossGradient(output, target);
+  const gradOutput = headGradient(head, layerOutput, target);
   const grads = exports.backward ? await impl.backward(base, gradOutput) : {};
   const reference = backward(geo, base.input, base.filter, gradOutput, base.bias !== null);
 
@@ -107,7 +119,7 @@ export async function runImplCheck(
   const selections = checked.map(([name, , shape]) => options.select?.(name, shape) ?? null);
   const cellLists = checked.map(([, data], i) => selections[i] ?? allCells(data.length));
   const forwardCalls = personOutput ? 2 * cellLists.reduce((sum, c) => sum + c.length, 0) : 0;
-  if (forwardCalls > 0) options.onPlan?.(forwardCalls);
+  if (forwardCalls > 0) options.onPlan?.(forwardCalls, firstCallMs);
 
   const gradients: TensorCheck[] = [];
   const references: ImplReport["references"] = {};
@@ -120,14 +132,20 @@ export async function runImplCheck(
       const perturbed = data.slice();
       const call: CallTensors = { ...base, [name]: perturbed };
       values = await numericalByRerun(
-        async () => lossOf(await impl.forward(call), target),
+        async () => headLoss(head, await impl.forward(call), target),
         perturbed,
         cells,
         step,
       );
     } else {
       const problem: Problem = { ...base, target };
-      values = await (options.numerical ?? runInThread)(problem, name, cells, step);
+      const setting = {
+        problem,
+        head,
+        precision: "float64" as const,
+        runner: options.numerical ?? runInThread,
+      };
+      values = (await numericalFor(setting, name, cells, step)).values;
     }
     const numerical = new Float64Array(data.length).fill(Number.NaN);
     cells.forEach((cell, i) => {
@@ -142,6 +160,8 @@ export async function runImplCheck(
       numerical,
       cells: selections[k],
       comparison: compare(analytic, numerical, rule, cells),
+      kinks: new Map(),
+      roundingExplained: false,
     });
     const ref = reference[name] as Float64Array;
     references[name] = { values: ref, comparison: compare(analytic, ref, rule) };
@@ -172,18 +192,21 @@ export async function runImplCheck(
     geo,
     base.input,
     base.filter,
-    lossGradient(referenceOutput, target),
+    headGradient(head, referenceOutput, target),
     false,
   );
   const pass =
     forwardPass && gradients.every((g) => g.comparison.pass && references[g.name]!.comparison.pass);
   return {
     geo,
+    head,
+    precision,
     rule,
     output,
     loss,
     gradients,
     expected: [],
+    sweep: null,
     warnings: fixtureWarnings(geo, fixture),
     pass,
     impl: {

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CallReply, CallRequest } from "./protocol.js";
@@ -10,6 +12,15 @@ export interface Runner {
   exports(): Promise<{ forward: boolean; backward: boolean }>;
   call(request: CallRequest): Promise<CallReply>;
   close(): Promise<void>;
+}
+
+/** The ES module entry of tsx's API, read from its package's exports map. */
+function tsxApiUrl(from: string): string {
+  const manifest = createRequire(from).resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(manifest, "utf8")) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return pathToFileURL(join(dirname(manifest), pkg.exports["./esm/api"].import.default)).href;
 }
 
 /** A failure of the runner itself (the module does not load), as opposed to one call. */
@@ -34,6 +45,8 @@ export class WorkerRunner implements Runner {
   private pending = new Map<number, Pending>();
   private nextId = 0;
   private echoed = 0;
+  /** A module that failed to load once fails the same way again: not retried. */
+  private loadFailure: LoadError | null = null;
 
   constructor(
     readonly file: string,
@@ -42,6 +55,7 @@ export class WorkerRunner implements Runner {
   ) {}
 
   exports(): Promise<{ forward: boolean; backward: boolean }> {
+    if (this.loadFailure) return Promise.reject(this.loadFailure);
     if (!this.ready) this.ready = this.start();
     return this.ready;
   }
@@ -51,7 +65,7 @@ export class WorkerRunner implements Runner {
     const here = import.meta.url;
     if (!here.endsWith(".ts")) return new Worker(new URL("./worker.js", here), options);
     // Running from the TypeScript sources (the test suite): load the worker through tsx.
-    const api = pathToFileURL(createRequire(here).resolve("tsx/esm/api")).href;
+    const api = tsxApiUrl(here);
     const entry = new URL("./worker.ts", here).href;
     const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
     return new Worker(code, { ...options, eval: true });
@@ -75,7 +89,8 @@ export class WorkerRunner implements Runner {
         } else if (message?.type === "load-error") {
           clearTimeout(timer);
           this.stop(worker);
-          reject(new LoadError(message.message));
+          this.loadFailure = new LoadError(message.message);
+          reject(this.loadFailure);
         } else if (message?.type === "reply") {
           const entry = this.pending.get(message.id);
           if (!entry) return;

@@ -130,16 +130,19 @@ export class Implementation {
     if (value.flat ? value.data.length === sizeOf(want) : sameShape(value.shape, want)) {
       return value.data;
     }
-    const diagnoses = value.flat ? [] : diagnoseShape(geo, tensor, value.shape);
+    const causes = value.flat ? [] : diagnoseShape(geo, tensor, value.shape);
     const found = value.flat
       ? `a flat array of ${value.data.length} values`
       : `shape ${text(value.shape)}`;
-    const hint = diagnoses.length ? `: ${diagnoses.map((d) => d.message).join("; ")}` : "";
+    const hint = causes.length ? `: ${causes.map((d) => d.message).join("; or ")}` : "";
+    // Causes without a code of their own are told inside the shape diagnosis.
+    const general = causes.filter((d) => d.code === "shape").map((d) => `; ${d.message}`);
+    const main = `${found} where ${text(want)} belongs${general.join("")}`;
     throw new ImplFault(
       fn,
       "shape",
       `${fn}() returned ${found} for ${what}, which is ${text(want)}${hint}`,
-      [{ code: "shape", tensor, message: `${found} where ${text(want)} belongs` }, ...diagnoses],
+      [{ code: "shape", tensor, message: main }, ...causes.filter((d) => d.code !== "shape")],
     );
   }
 

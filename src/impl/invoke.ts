@@ -37,7 +37,10 @@ function whereThrown(error: unknown, file: string): string {
   const stack = error instanceof Error ? (error.stack ?? "") : "";
   const base = file.split(/[\\/]/).pop() ?? file;
   for (const line of stack.split("\n").slice(1)) {
-    const match = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    // A loader may add a query to the URL (file:///x.ts?tsx-namespace=...:3:7).
+    const match = /\(?((?:file:\/\/)?[^()\s?]+)(?:\?[^:()\s]*)?:(\d+):(\d+)\)?\s*$/.exec(
+      line.trim(),
+    );
     if (match?.[1].endsWith(base)) return ` (${base}:${match[2]}:${match[3]})`;
   }
   return "";

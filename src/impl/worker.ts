@@ -39,7 +39,14 @@ async function main(): Promise<void> {
     module = pickFunctions(await load(file));
   } catch (error) {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    port.postMessage({ type: "load-error", message: text.split("\n")[0] });
+    // Compilers put the location on the lines after a summary: keep both, on one line.
+    const lines = text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const detail = lines.find((l, i) => i > 0 && /error/i.test(l));
+    const message = detail ? `${lines[0].replace(/:$/, "")}: ${detail}` : lines[0];
+    port.postMessage({ type: "load-error", message });
     return;
   }
   port.on("message", async (message: { id: number; request: CallRequest }) => {

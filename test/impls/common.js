@@ -9,8 +9,10 @@ function shapeOf(value) {
   return shape;
 }
 
-function flatten(value) {
-  return Array.isArray(value) ? value.flatMap(flatten) : [value];
+function flatten(value, out = []) {
+  if (!Array.isArray(value)) out.push(value);
+  else for (const v of value) flatten(v, out);
+  return out;
 }
 
 export function nest(flat, shape) {
@@ -71,26 +73,29 @@ export function layer(args, change = {}) {
 
 /** Calls visit(o, i, f) for every tap that lands inside the input. */
 function eachTap(L, visit) {
-  const perGroup = L.Co / L.G;
-  for (let n = 0; n < L.N; n++)
-    for (let co = 0; co < L.Co; co++)
-      for (let c = 0; c < L.Cg; c++) {
-        const ci = Math.floor(co / perGroup) * L.Cg + c;
-        for (let oy = 0; oy < L.OH; oy++)
-          for (let ox = 0; ox < L.OW; ox++)
-            for (let ky = 0; ky < L.KH; ky++)
-              for (let kx = 0; kx < L.KW; kx++) {
-                const iy = oy * L.sh - L.pt + ky * L.dh;
-                const ix = ox * L.sw - L.pl + kx * L.dw;
-                if (iy < 0 || iy >= L.H || ix < 0 || ix >= L.W) continue;
-                const fy = L.rotate ? L.KH - 1 - ky : ky;
-                const fx = L.rotate ? L.KW - 1 - kx : kx;
+  const { N, C, H, W, Co, Cg, KH, KW, OH, OW, sh, sw, pt, pl, dh, dw, rotate } = L;
+  const perGroup = Co / L.G;
+  for (let n = 0; n < N; n++)
+    for (let co = 0; co < Co; co++)
+      for (let c = 0; c < Cg; c++) {
+        const ci = Math.floor(co / perGroup) * Cg + c;
+        for (let oy = 0; oy < OH; oy++)
+          for (let ox = 0; ox < OW; ox++)
+            for (let ky = 0; ky < KH; ky++) {
+              const iy = oy * sh - pt + ky * dh;
+              if (iy < 0 || iy >= H) continue;
+              const fy = rotate ? KH - 1 - ky : ky;
+              for (let kx = 0; kx < KW; kx++) {
+                const ix = ox * sw - pl + kx * dw;
+                if (ix < 0 || ix >= W) continue;
+                const fx = rotate ? KW - 1 - kx : kx;
                 visit(
-                  ((n * L.Co + co) * L.OH + oy) * L.OW + ox,
-                  ((n * L.C + ci) * L.H + iy) * L.W + ix,
-                  ((co * L.Cg + c) * L.KH + fy) * L.KW + fx,
+                  ((n * Co + co) * OH + oy) * OW + ox,
+                  ((n * C + ci) * H + iy) * W + ix,
+                  ((co * Cg + c) * KH + fy) * KW + fx,
                 );
               }
+            }
       }
 }
 
@@ -99,8 +104,9 @@ export function forwardFlat(L) {
   const out = Array.from({ length: L.N * L.Co * plane }, (_, o) =>
     L.b && L.bias ? L.b[Math.floor(o / plane) % L.Co] : 0,
   );
+  const { x, w } = L;
   eachTap(L, (o, i, f) => {
-    out[o] += L.x[i] * L.w[f];
+    out[o] += x[i] * w[f];
   });
   return out;
 }

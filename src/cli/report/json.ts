@@ -1,6 +1,7 @@
 import type { TensorCheck } from "../../core/check.js";
 import { toNested, unravel } from "../../core/tensor.js";
 import type { Outcome, Summary } from "../outcome.js";
+import { errorDiagnoses, withImplFields } from "./impl-json.js";
 
 const nanToNull = (values: Float64Array) => Array.from(values, (v) => (Number.isNaN(v) ? null : v));
 
@@ -39,10 +40,15 @@ function gradientJson(g: TensorCheck) {
 export function outcomeJson(outcome: Outcome) {
   const { result, fixture } = outcome;
   if (!result || !fixture) {
-    return { file: outcome.file, status: outcome.status, error: outcome.error ?? null };
+    return {
+      file: outcome.file,
+      status: outcome.status,
+      error: outcome.error ?? null,
+      ...errorDiagnoses(outcome),
+    };
   }
   const geo = result.geo;
-  return {
+  return withImplFields(result, {
     file: outcome.file,
     name: fixture.name,
     status: outcome.status,
@@ -72,7 +78,7 @@ export function outcomeJson(outcome: Outcome) {
       failing: e.comparison.failing.map((cell) => unravel(cell, e.shape)),
       pass: e.comparison.pass,
     })),
-  };
+  });
 }
 
 export function reportJson(outcomes: Outcome[], summary: Summary): string {

@@ -6,6 +6,13 @@ import { err, index, num, padStart, shape } from "../format.js";
 import { errorLine, type Outcome, type Summary } from "../outcome.js";
 import { headLines, sweepLines, tensorNotes } from "./head-text.js";
 import { relErrorHeatmap } from "./heatmap.js";
+import {
+  implErrorLines,
+  implLines,
+  implReasons,
+  implReferenceLines,
+  implTail,
+} from "./impl-text.js";
 
 export interface TextOptions {
   color: ChalkInstance;
@@ -65,7 +72,11 @@ function sideBySide(blocks: string[][], widths: number[], gap = "    "): string[
 }
 
 /** Analytic, numerical and relative error of every cell, one 2-D slice at a time. */
-function slices(g: TensorCheck, c: ChalkInstance): string[] {
+function slices(
+  g: TensorCheck,
+  c: ChalkInstance,
+  heading = ["analytic", "numerical", "rel error"],
+): string[] {
   const dims = g.shape.length === 1 ? [1, g.shape[0]] : g.shape.slice(-2);
   const [height, width] = dims;
   const plane = height * width;
@@ -105,7 +116,6 @@ function slices(g: TensorCheck, c: ChalkInstance): string[] {
     const widths = blocks.map((b) =>
       Math.max(12, ...b.map((l) => l.replace(/\u001b\[[0-9;]*m/g, "").length)),
     );
-    const heading = ["analytic", "numerical", "rel error"];
     const label = leading.length ? index(unravel(s, leading)) : "";
     lines.push(`    ${c.dim(label)}`.trimEnd());
     for (const line of sideBySide(
@@ -205,21 +215,22 @@ function geometryLines(result: CheckResult, c: ChalkInstance): string[] {
 
 /** Why a failed fixture failed, in one clause. */
 function failureReason(result: CheckResult): string {
-  const parts = result.gradients
+  const parts = implReasons(result);
+  const own = result.gradients
     .filter((g) => !g.comparison.pass)
     .map(
       (g) =>
         `${TENSOR_TITLE[g.name]} ${g.comparison.failing.length} of ${g.comparison.checked} cells`,
     );
   const stale = result.expected.filter((e) => !e.comparison.pass).map((e) => `expected ${e.name}`);
-  return [...parts, ...stale].join(", ");
+  return [...parts, ...own, ...stale].join(", ");
 }
 
 export function fixtureReport(outcome: Outcome, options: TextOptions): string[] {
   const c = options.color;
   const title = outcome.fixture?.name ? ` ${c.dim(`(${outcome.fixture.name})`)}` : "";
   if (outcome.status === "error" || !outcome.result) {
-    return [`${verdictWord("error", c)} ${errorLine(outcome)}`];
+    return [`${verdictWord("error", c)} ${errorLine(outcome)}`, ...implErrorLines(outcome, c)];
   }
   const result = outcome.result;
   const why = outcome.status === "fail" ? ` ${c.red(`— ${failureReason(result)}`)}` : "";
@@ -228,11 +239,14 @@ export function fixtureReport(outcome: Outcome, options: TextOptions): string[] 
   lines.push(...headLines(result, c));
   for (const w of result.warnings) lines.push(`  ${c.yellow("warning")}   ${w.message}`);
   lines.push(...expectedSection(result.expected, c));
+  lines.push(...implLines(result, c, options.full, slices));
   for (const g of result.gradients) {
     lines.push("");
     lines.push(...tensorSection(g, options, result.rule.rtol));
+    lines.push(...implReferenceLines(result, g, c, options.full, slices));
   }
   if (result.sweep) lines.push(...sweepLines(result.sweep, c));
+  lines.push(...implTail(result, c));
   return lines;
 }
 

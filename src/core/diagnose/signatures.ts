@@ -53,10 +53,12 @@ export function scaleSignature(
   geo: Geometry,
 ): Signature | null {
   const cells = shared(analytic, base);
-  // With one non-zero cell any wrong value is "a constant factor": say nothing.
-  if (cells.filter((i) => base[i] !== 0).length < 2) return null;
+  // With one non-zero cell any wrong value is "a constant factor"; only a
+  // factor that a known mistake produces is then worth naming.
+  const single = cells.filter((i) => base[i] !== 0).length < 2;
+  if (cells.length === 0 || (single && cells.every((i) => base[i] === 0))) return null;
   const zero = new Float64Array(base.length);
-  if (agrees(analytic, zero, rule, cells) && differs(base, zero, rule, cells)) {
+  if (!single && agrees(analytic, zero, rule, cells) && differs(base, zero, rule, cells)) {
     return {
       code: "zero",
       says: "is 0 in every cell: the gradient is never written or never accumulated",
@@ -76,6 +78,7 @@ export function scaleSignature(
   const names = knownFactors(geo)
     .filter(([value]) => Math.abs(Math.abs(r) - value) <= 1e-6 * value)
     .map(([, meaning]) => meaning);
+  if (single && (names.length === 0 || r < 0)) return null;
   const sign = r < 0 ? " with the opposite sign" : "";
   const exact = names.length
     ? fraction(Math.abs(r) * Math.sign(r))

@@ -1,0 +1,4 @@
+// forward returns a Promise that rejects.
+export async function forward() {
+  throw new RangeError("kernel does not fit");
+}

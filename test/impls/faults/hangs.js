@@ -1,0 +1,4 @@
+// forward never returns.
+export function forward() {
+  for (;;) {}
+}

@@ -1,0 +1,2 @@
+// Exports neither forward nor backward.
+export const forwards = () => 0;

@@ -1,0 +1,68 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Fixture, loadFixture, parseFixture } from "../../src/fixture/load.js";
+import { type ImplCheckResult, runImplCheck } from "../../src/impl/check.js";
+import { Implementation, ImplFault } from "../../src/impl/implementation.js";
+import { LocalRunner } from "../../src/impl/local.js";
+
+export const IMPLS = join(import.meta.dirname, "..", "impls");
+const GOLDEN = join(import.meta.dirname, "..", "..", "fixtures", "golden");
+
+export const goldenFiles = readdirSync(GOLDEN)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
+
+export function golden(file: string): Fixture {
+  return loadFixture(join(GOLDEN, file));
+}
+
+/** A fixture written inline, as JSON text. */
+export function fixtureOf(doc: Record<string, unknown>): Fixture {
+  return parseFixture(JSON.stringify(doc));
+}
+
+/**
+ * Every value within `tolerance` of its counterpart, relative to the larger
+ * of 1 and the largest magnitude: the one float comparison of these tests.
+ */
+export function allClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance = 1e-9,
+): boolean {
+  if (actual.length !== expected.length) return false;
+  let scale = 1;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= tolerance * scale)) return false;
+  }
+  return true;
+}
+
+export type Module = Record<string, unknown>;
+
+export async function loadImpl(name: string): Promise<Module> {
+  return import(join(IMPLS, name));
+}
+
+/** Run a test implementation in-process (it is trusted to return). */
+export function local(name: string, module: Module): Implementation {
+  return new Implementation(new LocalRunner(join(IMPLS, name), module));
+}
+
+export type Run = { result: ImplCheckResult; fault: null } | { result: null; fault: ImplFault };
+
+export async function check(fixture: Fixture, impl: Implementation): Promise<Run> {
+  try {
+    return { result: await runImplCheck(fixture, impl), fault: null };
+  } catch (error) {
+    if (error instanceof ImplFault) return { result: null, fault: error };
+    throw error;
+  }
+}
+
+/** `code:tensor` for every diagnosis, for compact assertions. */
+export function codes(run: Run): string[] {
+  const list = run.result ? run.result.impl.diagnoses : run.fault.diagnoses;
+  return list.map((d) => `${d.code}:${d.tensor}`);
+}
