@@ -3,20 +3,19 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../src/core/check.js";
 import { loadFixture } from "../src/fixture/load.js";
+import { expectAllClose, scaleOf } from "./helpers/allclose.js";
 
 const dir = join(import.meta.dirname, "..", "fixtures", "golden");
 const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
 
-/** |a - b| measured against the tensor's largest absolute value (or absolutely below 1). */
-function scaledError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / scale);
-  }
-  return worst;
-}
+/**
+ * The issue's yardstick: |a - b| against the tensor's largest absolute value,
+ * or absolutely when that is below 1.
+ */
+const within = (bound: number, expected: ArrayLike<number>) => ({
+  rtol: 0,
+  atol: bound * scaleOf(expected),
+});
 
 describe("golden fixtures computed by PyTorch", () => {
   it("has all twenty", () => {
@@ -29,16 +28,16 @@ describe("golden fixtures computed by PyTorch", () => {
       const result = await runCheck(fixture);
       const want = fixture.expected;
       expect(result.pass).toBe(true);
-      expect(scaledError(result.output, want.output!.data)).toBeLessThan(1e-9);
-      expect(Math.abs(result.loss - want.loss!) / Math.max(1, Math.abs(want.loss!))).toBeLessThan(
-        1e-9,
-      );
+      const output = want.output!.data;
+      expectAllClose(result.output, output, within(1e-9, output), "output");
+      expectAllClose([result.loss], [want.loss!], within(1e-9, [want.loss!]), "loss");
       const stored = { filter: want.filterGrad, input: want.inputGrad, bias: want.biasGrad };
       for (const g of result.gradients) {
         const expected = stored[g.name];
         expect(expected, `${g.name} gradient stored`).toBeDefined();
-        expect(scaledError(g.analytic, expected!.data)).toBeLessThan(1e-9);
-        expect(scaledError(g.numerical, expected!.data)).toBeLessThan(1e-7);
+        const values = expected!.data;
+        expectAllClose(g.analytic, values, within(1e-9, values), `${g.name} analytic`);
+        expectAllClose(g.numerical, values, within(1e-7, values), `${g.name} numerical`);
       }
     });
   }

@@ -251,7 +251,7 @@ describe("tolerance precedence", () => {
   it("scales the default atol with the loss", () => {
     const small = resolveRule({}, 1);
     const large = resolveRule({}, 1e6);
-    expect(large.atol / small.atol).toBeCloseTo(1e6);
+    expectAllClose([large.atol / small.atol], [1e6], { rtol: 1e-12, atol: 0 }, "atol ratio");
   });
 });
 
