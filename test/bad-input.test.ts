@@ -37,10 +37,16 @@ const cases: Case[] = [
   { title: "an empty file", text: "", path: "", says: ["empty"] },
   { title: "a file of blanks", text: "  \n\t\n", path: "", says: ["empty"] },
   {
-    title: "bytes that are not UTF-8 text",
-    text: Buffer.from([0xff, 0xfe, 0x7b]),
+    title: "UTF-16 text",
+    text: Buffer.from("\ufeff{}", "utf16le"),
     path: "",
-    says: ["not valid JSON"],
+    says: ["UTF-16", "save it as UTF-8"],
+  },
+  {
+    title: "Latin-1 text",
+    text: Buffer.from('{"name": "caf\xe9"}', "latin1"),
+    path: "",
+    says: ["not UTF-8", "0xe9 at offset 13", "save it as UTF-8"],
   },
   {
     title: "a top-level array",
@@ -85,7 +91,7 @@ const cases: Case[] = [
     title: "a ragged input",
     text: with_({ input: [[1, 2], [3]] }),
     path: "input[1]",
-    says: ["has 1 entries", "ragged"],
+    says: ["has 1 entry but input[0] has 2", "ragged"],
   },
   {
     title: "a number where a row belongs",
