@@ -326,6 +326,30 @@ const cases: Case[] = [
     says: ["2x20000002", `at most ${MAX_ELEMENTS}`],
   },
   {
+    title: "values whose loss overflows",
+    text: with_({
+      input: [
+        [1e200, 2],
+        [3, 4],
+      ],
+      filter: [[1e200]],
+    }),
+    path: "input[0][0]",
+    says: ["found 1e+200", "overflow", "scale the fixture's values down"],
+  },
+  {
+    title: "values whose perturbed loss would overflow",
+    text: with_({ input: [[1.34e154, 1]], target: [[0, 0]] }),
+    path: "input[0][0]",
+    says: ["found 1.34e+154", "overflow"],
+  },
+  {
+    title: "values whose gradient overflows",
+    text: with_({ input: [[1e308, 1e308]], filter: [[1e-308]], target: [[0, 0]] }),
+    path: "input[0][0]",
+    says: ["found 1e+308", "overflow"],
+  },
+  {
     title: "a padding past safe integers",
     text: with_({ padding: 1e300 }),
     path: "padding",

@@ -3,6 +3,7 @@ import type { Geometry } from "./geometry.js";
 import { type Head, isPlain, PLAIN_HEAD } from "./head.js";
 import { CellEvaluator, numericalGradient, type Problem, type TensorName } from "./numerical.js";
 import { headNumerical } from "./numerical-head.js";
+import { overflowError, tooLarge } from "./overflow.js";
 import { float32Numerical } from "./precision.js";
 import { lossScale, type Precision, reference } from "./reference.js";
 import { epsSweep, explainedByRounding, type Sweep } from "./sweep.js";
@@ -136,12 +137,19 @@ export async function runCheck(
   const precision = options.precision ?? "float64";
   const quadratic = isPlain(head);
   const { output, loss, analytic } = reference(problem, head, precision);
-  if (!Number.isFinite(loss)) {
-    throw new RangeError("the loss overflows float64: the fixture's values are too large to check");
+  const scale = lossScale(head, loss, output, problem.target);
+  const largest = precision === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  if (tooLarge(scale, largest, [analytic.filter, analytic.input, analytic.bias])) {
+    throw overflowError([
+      ["input", fixture.input],
+      ["filter", fixture.filter],
+      ["bias", fixture.bias],
+      ["target", fixture.target],
+    ]);
   }
   const rule = resolveRule(
     { cli: options.rule, fixture: fixture.tolerance },
-    lossScale(head, loss, output, problem.target),
+    scale,
     defaultsFor(quadratic, precision),
   );
   const runner = options.numerical ?? runInThread;
