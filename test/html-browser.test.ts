@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dependencyTables, expandDependencies } from "../src/core/dependencies.js";
 import { loadFixture } from "../src/fixture/load.js";
+import { renderDescendReport } from "../src/html/descend-page.js";
 import { expectAllClose } from "./helpers/allclose.js";
 import {
   type Browser,
@@ -43,7 +44,7 @@ interface Opened {
 }
 
 /** Open a report with every request recorded and anything but the file itself refused. */
-async function open(browser: Browser, file: string): Promise<Opened> {
+async function open(browser: Browser, file: string, scripted = true): Promise<Opened> {
   const url = pathToFileURL(file).href;
   const page = await browser.context.newPage();
   const requests: string[] = [];
@@ -61,7 +62,7 @@ async function open(browser: Browser, file: string): Promise<Opened> {
     void dialog.dismiss();
   });
   await page.goto(url);
-  await page.waitForSelector("html[data-ready]", { timeout: 10_000 });
+  if (scripted) await page.waitForSelector("html[data-ready]", { timeout: 10_000 });
   return { page, requests, problems };
 }
 
@@ -190,5 +191,46 @@ describe.skipIf(!HAVE_CHROMIUM)("HTML report in headless Chromium", () => {
     expect(await page.locator("#fixture-1 .message").textContent()).toContain(HOSTILE.key);
     // The page still works: the hostile fixture's maps are drawn.
     expect(await page.locator("#fixture-0 figure.map").count()).toBeGreaterThan(0);
+  });
+
+  it("a kink fixture with an eps sweep, and a descend page: no errors, no requests", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "convcheck-report-"));
+    const kinkFixture = join(root, "fixtures", "field", "c9-relu-kink.json");
+    const file = join(dir, "kink.html");
+    const run = spawnSync(
+      process.execPath,
+      [join(root, "bin", "convcheck.js"), "grad", kinkFixture, "--eps-sweep", "--html", file],
+      { encoding: "utf8" },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const kink = await open(browser, file);
+    expect(kink.problems).toEqual([]);
+    expect(kink.requests).toEqual([pathToFileURL(file).href]);
+    expect(await kink.page.locator("figure.map .kink").count()).toBeGreaterThan(0);
+    expect(await kink.page.locator('svg[data-chart="sweep"] path.curve').count()).toBe(2);
+
+    const descend = join(dir, "descend.html");
+    const losses = Array.from({ length: 20 }, (_, i) => 500 * 0.6 ** i);
+    writeFileSync(
+      descend,
+      renderDescendReport(
+        [
+          {
+            file: "a.json",
+            name: HOSTILE.name,
+            run: { losses, lr: 0.01, lrMax: 0.02, verdict: "converges" },
+          },
+          { file: "b.json", name: null, error: HOSTILE.description },
+        ],
+        "test",
+      ),
+    );
+    const page = await open(browser, descend, false);
+    expect(page.problems).toEqual([]);
+    expect(page.requests).toEqual([pathToFileURL(descend).href]);
+    expect(await page.page.locator('svg[data-chart="loss"][data-scale="log"]').count()).toBe(1);
+    expect(await page.page.locator('svg[data-chart="rate"] line.lr').count()).toBe(1);
+    expect(await page.page.locator("script").count()).toBe(0);
+    await page.page.screenshot({ path: join(artifacts, "descend.png"), fullPage: true });
   });
 });

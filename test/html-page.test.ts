@@ -4,15 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compare } from "../src/core/compare.js";
-import { dependencyTables } from "../src/core/dependencies.js";
+import { dependencyTables, expandDependencies } from "../src/core/dependencies.js";
 import { loadFixture } from "../src/fixture/load.js";
 import { escapeHtml, jsonForScript } from "../src/html/escape.js";
 import { MAX_DRAWN_CELLS, tensorData } from "../src/html/model.js";
+import { expectAllClose, scaleOf } from "./helpers/allclose.js";
 import {
   embeddedData,
   HOSTILE,
   hostileFixtures,
   MULTI_CHANNEL,
+  outcomesOf,
   PLAIN_2D,
   reportOf,
 } from "./support/report.js";
@@ -142,5 +144,47 @@ describe("large tensors on the page", () => {
     expect(last.cells![drawn - last.offset]).toBe(worst);
     expect(data.failing).toEqual([drawn]);
     expect(data.worst).toBe(worst);
+  });
+});
+
+describe("kinks on the page", () => {
+  it("c9-relu-kink: each kink cell carries its one-sided derivatives", async () => {
+    const kinkFixture = join(import.meta.dirname, "..", "fixtures", "field", "c9-relu-kink.json");
+    const [outcome] = await outcomesOf([kinkFixture]);
+    const data = embeddedData(await reportOf([kinkFixture])).fixtures[0];
+    for (const [k, g] of outcome.result!.gradients.entries()) {
+      const kinks = data.tensors[k].kinks;
+      expect(kinks.map(([cell]) => cell)).toEqual([...g.kinks.keys()].sort((a, b) => a - b));
+      for (const [cell, left, right] of kinks) expect(g.kinks.get(cell)).toEqual({ left, right });
+    }
+    expect(data.tensors.some((t) => t.kinks.length > 0)).toBe(true);
+  });
+});
+
+describe("the chain rule the page writes out", () => {
+  it("x=[3,8,8] f=[4,3,3,3] bias, tanh then mse_mean: the terms of every cell sum to its gradient", async () => {
+    const fixture = JSON.parse(readFileSync(MULTI_CHANNEL, "utf8"));
+    delete fixture.expected;
+    const file = join(mkdtempSync(join(tmpdir(), "convcheck-head-")), "tanh.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ ...fixture, activation: "tanh", lossFunction: "mse_mean" }),
+    );
+    const data = embeddedData(await reportOf([file])).fixtures[0];
+    expect(data.gradientName).toBe("dE/dZ");
+    const values = data.values!;
+    const partner = { filter: values.input, input: values.filter, bias: null };
+    for (const tensor of data.tensors) {
+      const sums = tensor.analytic.map((_, cell) => {
+        const deps = expandDependencies(data.tables!, tensor.name, cell);
+        const other = partner[tensor.name];
+        return deps.outputs.reduce(
+          (sum, o, t) => sum + values.dOutput[o] * (other ? other[deps.partners[t]] : 1),
+          0,
+        );
+      });
+      const analytic = tensor.analytic as number[];
+      expectAllClose(sums, analytic, { rtol: 0, atol: 1e-12 * scaleOf(analytic) }, tensor.name);
+    }
   });
 });

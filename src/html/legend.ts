@@ -72,10 +72,13 @@ export function errorLegend(id: string, rtol: number): string {
 }
 
 /** The marks drawn over the cells, explained once per tensor. */
-export function markLegend(): string {
+export function markLegend(kinks = false): string {
+  const kink =
+    '<span class="mark-key"><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" class="key-unchecked"/><path d="M7 1h6v6z" class="key-kink"/></svg>kink: judged by one-sided derivatives</span>';
   return [
     '<span class="mark-key"><svg width="14" height="14"><rect x="1.5" y="1.5" width="11" height="11" class="key-failing"/></svg>fails the rule</span>',
     '<span class="mark-key"><svg width="14" height="14"><circle cx="7" cy="7" r="4.5" class="key-halo"/><circle cx="7" cy="7" r="4.5" class="key-ring"/></svg>worst cell</span>',
     '<span class="mark-key"><svg width="14" height="14"><rect x="1" y="1" width="12" height="12" class="key-unchecked"/><line x1="1" y1="13" x2="13" y2="1" class="key-unchecked-line"/></svg>not checked</span>',
+    kinks ? kink : "",
   ].join("");
 }

@@ -1,7 +1,9 @@
 import type { Outcome } from "../cli/outcome.js";
 import type { CheckResult, TensorCheck } from "../core/check.js";
+import { forward } from "../core/conv.js";
 import { dependencyTables } from "../core/dependencies.js";
 import { unusedRowsAndCols } from "../core/geometry.js";
+import { headGradient, isPlain } from "../core/head.js";
 import { formatIndex, unravel } from "../core/tensor.js";
 import type { FixtureData, GeometryData, SliceData, TensorData, TermValues } from "./types.js";
 
@@ -64,6 +66,7 @@ export function tensorData(g: TensorCheck): TensorData {
     numerical: [],
     relError: [],
     failing: [],
+    kinks: [],
     failingCount: g.comparison.failing.length,
     checked: g.comparison.checked,
     worst,
@@ -90,7 +93,10 @@ export function tensorData(g: TensorCheck): TensorData {
             }
           }
         }
-        if (failingSet.has(pick)) data.failing.push(data.analytic.length);
+        const drawn = data.analytic.length;
+        if (failingSet.has(pick)) data.failing.push(drawn);
+        const sides = g.kinks?.get(pick);
+        if (sides) data.kinks.push([drawn, sides.left, sides.right]);
         slice.cells?.push(pick);
         data.analytic.push(orNull(g.analytic[pick]));
         data.numerical.push(orNull(g.numerical[pick]));
@@ -142,16 +148,26 @@ function geometryData(result: CheckResult): GeometryData {
   };
 }
 
+/**
+ * The factors of every chain-rule term: the input, the filter and the
+ * gradient the correlation's backward receives, dE/dZ at the pre-activation
+ * Z = O + b (dE/dO = O - T for the plain squared error).
+ */
 function termValues(outcome: Outcome): TermValues | null {
   const { fixture, result } = outcome;
   if (!fixture || !result) return null;
   const sizes = [fixture.input.data.length, fixture.filter.data.length, result.output.length];
   if (Math.max(...sizes) > MAX_TERM_VALUES) return null;
-  const target = fixture.target.data;
+  const pre = forward(
+    result.geo,
+    fixture.input.data,
+    fixture.filter.data,
+    fixture.bias?.data ?? null,
+  );
   return {
     input: Array.from(fixture.input.data),
     filter: Array.from(fixture.filter.data),
-    dOutput: Array.from(result.output, (o, i) => o - target[i]),
+    dOutput: Array.from(headGradient(result.head, pre, fixture.target.data)),
   };
 }
 
@@ -165,6 +181,7 @@ export function fixtureData(outcome: Outcome, index: number): FixtureData {
     geometry: result ? geometryData(result) : null,
     tables: result ? dependencyTables(result.geo) : null,
     values: termValues(outcome),
+    gradientName: !result || isPlain(result.head) ? "dE/dO" : "dE/dZ",
     rtol: result?.rule.rtol ?? 0,
     atol: result?.rule.atol ?? 0,
     tensors: result ? result.gradients.map(tensorData) : [],

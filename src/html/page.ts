@@ -1,20 +1,13 @@
-import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { err, index, num, shape } from "../cli/format.js";
 import type { Outcome, Summary } from "../cli/outcome.js";
-import type { TensorCheck } from "../core/check.js";
-import * as dependencies from "../core/dependencies.js";
+import type { CheckResult, TensorCheck } from "../core/check.js";
 import { unravel } from "../core/tensor.js";
-import * as colours from "./client/colours.js";
-import * as dom from "./client/dom.js";
-import * as geometry from "./client/geometry.js";
-import * as heatmap from "./client/heatmap.js";
-import * as inspector from "./client/inspector.js";
-import * as main from "./client/main.js";
-import { escapeHtml, jsonForScript } from "./escape.js";
+import { escapeHtml } from "./escape.js";
+import { sweepSection } from "./extras.js";
 import { errorLegend, markLegend, valueLegend } from "./legend.js";
 import { fixtureData } from "./model.js";
-import { STYLE } from "./style.js";
+import { badge, documentOf } from "./shell.js";
 import type { FixtureData, TensorData } from "./types.js";
 
 export interface PageOptions {
@@ -24,34 +17,6 @@ export interface PageOptions {
 }
 
 const TITLES = { filter: "dE/dFilter", input: "dE/dInput", bias: "dE/dBias" } as const;
-const STATUS_WORD = { pass: "PASS", fail: "FAIL", error: "ERROR" } as const;
-
-/**
- * The page's script: every function of the client modules (and the
- * dependency expansion, so the browser runs the very code the tests check)
- * inlined into one scope, then started.
- */
-export function clientScript(): string {
-  const modules = [{ expandDependencies: dependencies.expandDependencies }];
-  const all = [...modules, colours, dom, geometry, heatmap, inspector, main];
-  const sources: string[] = [];
-  for (const module of all) {
-    for (const [name, value] of Object.entries(module)) {
-      if (typeof value !== "function") continue;
-      const source = String(value);
-      if (!source.startsWith(`function ${name}(`)) {
-        throw new Error(`client function ${name} must be a plain function declaration`);
-      }
-      sources.push(source);
-    }
-  }
-  const script = `"use strict";\n(() => {\n${sources.join("\n\n")}\n\nstartReport();\n})();\n`;
-  if (/<\/script|<!--/i.test(script)) throw new Error("client script would end its element");
-  return script;
-}
-
-const badge = (status: Outcome["status"]) =>
-  `<span class="badge ${status}">${STATUS_WORD[status]}</span>`;
 
 function worstText(g: TensorCheck): string {
   const c = g.comparison;
@@ -71,11 +36,47 @@ function tensorBlock(g: TensorCheck, data: TensorData, id: string, rtol: number)
     data.slices[0]?.block > 1
       ? `<p class="omitted">Each drawn cell stands for a ${data.slices[0].block}×${data.slices[0].block} block and shows its worst cell.</p>`
       : "";
+  const notes: string[] = [];
+  if (g.kinks.size) {
+    notes.push(
+      `${g.kinks.size} cell${g.kinks.size > 1 ? "s" : ""} where the step crosses a kink (the loss is not differentiable there), judged against the one-sided derivatives instead of the central difference.`,
+    );
+  }
+  if (g.roundingExplained) {
+    notes.push(
+      "A ten times larger step shrinks the disagreement: it is rounding error of the numerical gradient, not a bug (try a larger --eps, or --eps-sweep).",
+    );
+  }
+  const noteList = notes.length
+    ? `<ul class="warnings">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`
+    : "";
   return `<div class="tensor" data-tensor="${g.name}">
-<h3>${TITLES[g.name]} <span class="mono">${shape(g.shape)}</span> ${badge(c.pass ? "pass" : "fail")} <span class="stat">${worstText(g)} · ${counted}${failing} · step ${num(g.step, 3)}</span></h3>
-<div class="legends"><span class="legend" data-scale="value">analytic, numerical ${valueLegend(`${id}-v`, data.vmax)}</span><span class="legend" data-scale="error">relative error ${errorLegend(`${id}-e`, rtol)}</span><span class="legend marks-key">${markLegend()}</span></div>
+<h3>${TITLES[g.name]} <span class="mono">${shape(g.shape)}</span> ${badge(c.pass ? "pass" : "fail")} <span class="stat">${worstText(g)} · ${counted}${failing}${g.kinks.size ? ` · ${g.kinks.size} kinks` : ""} · step ${num(g.step, 3)}</span></h3>${noteList}
+<div class="legends"><span class="legend" data-scale="value">analytic, numerical ${valueLegend(`${id}-v`, data.vmax)}</span><span class="legend" data-scale="error">relative error ${errorLegend(`${id}-e`, rtol)}</span><span class="legend marks-key">${markLegend(g.kinks.size > 0)}</span></div>
 <div class="panels"></div>${omitted}${thinned}
 </div>`;
+}
+
+/** The activation and loss, and the precision, when they differ from the plain setting. */
+function headFacts(r: CheckResult): Array<[string, string]> {
+  const { activation, loss } = r.head;
+  const facts: Array<[string, string]> = [];
+  if (activation.name !== "none" || loss.name !== "mse") {
+    const act =
+      activation.name === "leaky_relu"
+        ? `leaky_relu (slope ${activation.slope})`
+        : activation.name === "none"
+          ? "no activation"
+          : activation.name;
+    facts.push(["head", `${act}, then loss ${loss.name}`]);
+  }
+  if (r.precision === "float32") {
+    facts.push([
+      "precision",
+      "float32: every operation of the reference rounded to single precision",
+    ]);
+  }
+  return facts;
 }
 
 function factsList(outcome: Outcome): string {
@@ -90,6 +91,7 @@ function factsList(outcome: Outcome): string {
       "geometry",
       `stride ${g.strideHeight}×${g.strideWidth} · dilation ${g.dilationHeight}×${g.dilationWidth} · groups ${g.groups} · pads top ${g.padTop} bottom ${g.padBottom} left ${g.padLeft} right ${g.padRight}`,
     ],
+    ...headFacts(r),
     ["loss", num(r.loss, 12)],
     [
       "rule",
@@ -139,7 +141,7 @@ ${head}${description}${why}
 <div class="layout"><div class="content">
 ${factsList(outcome)}${warnings}${expected}${options.extra?.(outcome, i) ?? ""}
 <div class="geometry-slot"><h3>Geometry, to scale</h3></div>
-${tensors}
+${tensors}${result.sweep ? `<h3>Step sweep</h3>${sweepSection(result.sweep, result.rule.rtol)}` : ""}
 </div>
 <aside class="inspector"><h4>Cell</h4><div class="inspector-body"><p class="hint">Hover over a cell to see its values and the cells its chain-rule sum reads; click to keep it (Esc lets go).</p></div></aside>
 </div>
@@ -172,32 +174,12 @@ export function renderReport(outcomes: Outcome[], summary: Summary, options: Pag
     ? `<div class="errors"><strong>Could not be checked</strong><ul>${errors.map((o) => `<li>${escapeHtml(`${o.file}: ${o.error}`)}</li>`).join("")}</ul></div>`
     : "";
   const data = { fixtures: outcomes.map((o, i) => fixtureData(o, i)) };
-  const script = clientScript();
-  const hash = createHash("sha256").update(script).digest("base64");
-  // No source may load anything; only the one inline script (by its hash) runs.
-  const policy = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>convcheck: ${STATUS_WORD[status]} ${escapeHtml(parts[0])}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>convcheck report ${badge(status)}</h1>
+  const body = `<h1>convcheck report ${badge(status)}</h1>
 <p class="lede">${escapeHtml(parts.join(", "))}. Analytic gradients against numerical ones, cell by cell; each tensor on one colour scale, failing cells outlined, the worst cell ringed.</p>
 <noscript><p class="lede">The heatmaps and the cell inspector need JavaScript; everything else is here.</p></noscript>
 ${summaryTable(outcomes)}
 ${errorList}
 ${outcomes.map((o, i) => fixtureSection(o, i, data.fixtures[i], options)).join("\n")}
-<footer>convcheck ${escapeHtml(options.version)}</footer>
-</main>
-<script type="application/json" id="convcheck-data">${jsonForScript(data)}</script>
-<script>${script}</script>
-</body>
-</html>
-`;
+<footer>convcheck ${escapeHtml(options.version)}</footer>`;
+  return documentOf({ title: `convcheck: ${status.toUpperCase()} ${parts[0]}`, body, data });
 }

@@ -100,6 +100,8 @@ figure.map figcaption { font-family: var(--mono); font-size: 11px; color: var(--
 .marks .failing { fill: none; stroke: #111; stroke-width: 2; stroke-linecap: square; vector-effect: non-scaling-stroke; }
 .marks .worst .halo { fill: none; stroke: #fff; stroke-width: 4.5; vector-effect: non-scaling-stroke; }
 .marks .worst .ring { fill: none; stroke: #111; stroke-width: 2; vector-effect: non-scaling-stroke; }
+.marks .kink { fill: #be185d; }
+.key-kink { fill: #be185d; }
 .marks .veil { fill: rgba(246, 247, 245, .78); }
 .fine .marks .failing, .fine .marks .dep { stroke-width: 1; }
 .marks .dep { fill: none; stroke: var(--accent); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
@@ -130,5 +132,12 @@ aside.inspector .hint { color: var(--muted); margin: 0; }
 .chart .lr { stroke: var(--ink); stroke-width: 2.5; }
 .chart .limit { stroke: var(--fail); stroke-width: 1.5; stroke-dasharray: 4 3; }
 .chart .title { fill: var(--ink); font-family: inherit; font-size: 12px; font-weight: 600; }
+.readings { margin: 0; padding-left: 18px; max-width: 560px; align-self: center; }
+.readings li { margin-bottom: 4px; }
+.readings li.bad { color: var(--fail); }
+.verdict-good { color: var(--pass); font-weight: 600; margin: 6px 0; }
+.chart .key { fill: var(--ink); font-family: inherit; }
+ul.diagnoses .on { color: var(--muted); font-size: 12.5px; }
+ul.diagnoses.blind li { background: #f6f8fa; border-left-color: #8c959f; }
 footer { color: var(--muted); font-size: 12px; margin-top: 24px; }
 `;

@@ -18,6 +18,8 @@ export interface FixtureData {
   tables: DependencyTables | null;
   /** Input, filter and dE/dO = O - T, for writing out the chain rule; null when too large. */
   values: TermValues | null;
+  /** What the backward receives: dE/dO, or dE/dZ at the pre-activation when there is a head. */
+  gradientName: string;
   rtol: number;
   atol: number;
   tensors: TensorData[];
@@ -92,6 +94,8 @@ export interface TensorData {
   relError: Array<number | null>;
   /** Drawn cells that fail the rule (or whose block holds a failing cell). */
   failing: number[];
+  /** Drawn cells whose step crosses a kink: [drawn index, left derivative, right derivative]. */
+  kinks: Array<[number, number, number]>;
   failingCount: number;
   checked: number;
   /** Flat index of the worst checked cell, -1 when nothing was checked. */

@@ -98,6 +98,14 @@ export function drawMap(tensor: TensorData, slice: SliceData, kind: MapKind, rto
   const dep = svgEl("path", { class: "dep", d: "" });
   const sel = svgEl("path", { class: "sel", d: "" });
   marks.append(veil, dep, svgEl("path", { class: "failing", d: outlinePath(failing.map(local)) }));
+  // A kink cell gets a corner notch: judged by its one-sided derivatives.
+  const notches = tensor.kinks
+    .filter(([i]) => i >= slice.offset && i < slice.offset + count)
+    .map(([i]) => {
+      const [x, y] = local(i);
+      return `M${x + 0.5} ${y}h0.5v0.5z`;
+    });
+  if (notches.length) marks.append(svgEl("path", { class: "kink", d: notches.join("") }));
   const worst = tensor.worst >= 0 ? drawnIndex(tensor, tensor.worst) : -1;
   if (worst >= slice.offset && worst < slice.offset + count) {
     const [x, y] = local(worst);

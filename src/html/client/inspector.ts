@@ -17,6 +17,7 @@ export function describeCell(
   fixture: FixtureData,
   tensor: TensorData,
   flat: number,
+  drawn: number,
   values: { analytic: number | null; numerical: number | null; relError: number | null },
   failing: boolean,
   deps: Dependencies,
@@ -33,7 +34,21 @@ export function describeCell(
     infoRow(table, "|a − n|", numText(Math.abs(values.analytic - values.numerical), 3));
   }
   infoRow(table, "rel error", numText(values.relError, 2));
-  const verdict = values.relError === null ? "not checked" : failing ? "fails the rule" : "passes";
+  const kink = tensor.kinks.find(([i]) => i === drawn);
+  if (kink) {
+    infoRow(table, "left side", numText(kink[1], 12));
+    infoRow(table, "right side", numText(kink[2], 12));
+  }
+  const verdict =
+    values.relError === null
+      ? "not checked"
+      : kink
+        ? failing
+          ? "kink: outside the one-sided derivatives"
+          : "kink: within the one-sided derivatives"
+        : failing
+          ? "fails the rule"
+          : "passes";
   infoRow(table, "verdict", verdict, failing ? "bad" : "");
   box.append(table);
   if (!g) return box;
@@ -43,8 +58,8 @@ export function describeCell(
   const partnerShape = tensor.name === "filter" ? g.inputShape : g.filterShape;
   const sum =
     tensor.name === "bias"
-      ? `the sum of dE/dO over the ${count} cells of output channel ${flat}`
-      : `the sum of ${count} term${count === 1 ? "" : "s"} dE/dO × ${partnerName}`;
+      ? `the sum of ${fixture.gradientName} over the ${count} cells of output channel ${flat}`
+      : `the sum of ${count} term${count === 1 ? "" : "s"} ${fixture.gradientName} × ${partnerName}`;
   box.append(el("p", "chain", `Chain rule: ${sum}.`));
 
   const list = el("ol", "terms");
@@ -56,7 +71,7 @@ export function describeCell(
     const factor = p < 0 || !partner ? 1 : partner[p];
     if (dOut) total += dOut[o] * factor;
     if (t >= termsShown) return;
-    let text = `dE/dO${indexText(o, g.outputShape)}`;
+    let text = `${fixture.gradientName}${indexText(o, g.outputShape)}`;
     if (p >= 0) text += ` × ${partnerName}${indexText(p, partnerShape)}`;
     if (dOut && (p < 0 || partner)) {
       text += ` = ${numText(dOut[o], 4)}${p >= 0 ? ` × ${numText(factor, 4)}` : ""}`;

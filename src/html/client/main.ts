@@ -107,7 +107,7 @@ export function mountFixture(section: HTMLElement, fixture: FixtureData): void {
       relError: tensor.relError[drawn],
     };
     const bad = failing.get(tensor.name)?.has(drawn) ?? false;
-    info?.replaceChildren(describeCell(fixture, tensor, flat, values, bad, deps));
+    info?.replaceChildren(describeCell(fixture, tensor, flat, drawn, values, bad, deps));
   }
 
   for (const view of views) {

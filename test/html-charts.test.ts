@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { axisFor, ticksOf } from "../src/html/charts.js";
+import { renderDescendReport } from "../src/html/descend-page.js";
+import { diagnosesSection, lossChart, rateChart, sweepSection } from "../src/html/extras.js";
+
+/** The x coordinate of the line drawn for a value (`data-value` marks it). */
+function lineX(svg: string, className: string): number {
+  const match = new RegExp(`<line x1="([\\d.]+)"[^>]*class="${className}"`).exec(svg);
+  if (!match) throw new Error(`no ${className} line`);
+  return Number(match[1]);
+}
+
+describe("charts of the HTML report", () => {
+  it("a loss falling from 1e3 to 1e-2 is drawn on a log scale, one from 5 to 2 on a linear one", () => {
+    const falling = [1000, 120, 9, 0.8, 0.05, 0.01];
+    expect(axisFor(falling)).toEqual({ min: 0.01, max: 1000, log: true });
+    expect(lossChart(falling)).toContain('data-scale="log"');
+    expect(lossChart(falling)).toContain("loss per step (log scale)");
+    expect(lossChart([5, 4, 3, 2])).toContain('data-scale="linear"');
+    expect(ticksOf(axisFor(falling))).toEqual([0.01, 0.1, 1, 10, 100, 1000]);
+  });
+
+  it("a loss that overflows stops the curve and says where", () => {
+    const html = renderDescendReport(
+      [
+        {
+          file: "f.json",
+          name: "blow-up",
+          run: {
+            losses: [1, 10, 1e150, Number.POSITIVE_INFINITY],
+            lr: 3,
+            lrMax: 1,
+            verdict: "diverges-lr",
+          },
+        },
+      ],
+      "test",
+    );
+    expect(html).toContain("The loss overflowed at step 3");
+    expect(html).toContain('data-verdict="diverges-lr"');
+    expect(html).not.toContain("NaN");
+    expect(html).not.toContain("Infinity");
+  });
+
+  it("lr 0.5 x the limit sits left of the limit line, lr 2 x the limit right of it", () => {
+    const below = rateChart(0.05, 0.1);
+    expect(lineX(below, "lr")).toBeLessThan(lineX(below, "limit"));
+    expect(below).toContain("(0.5 × limit)");
+    const above = rateChart(0.2, 0.1);
+    expect(lineX(above, "lr")).toBeGreaterThan(lineX(above, "limit"));
+    expect(rateChart(0.1, Number.POSITIVE_INFINITY)).toContain("no finite limit");
+  });
+
+  it("the sweep draws one curve per tensor with the rtol line, and each reading", () => {
+    const html = sweepSection(
+      {
+        eps: [1e-1, 1e-2, 1e-3, 1e-4],
+        series: [
+          {
+            tensor: "filter",
+            errors: [1e-15, 1e-14, 1e-13, 1e-12],
+            message: "rounding",
+            kind: "rounding",
+          },
+          { tensor: "input", errors: [0.3, 0.3, 0.3, 0.3], message: "flat: wrong", kind: "flat" },
+        ],
+      },
+      1e-6,
+    );
+    expect(html.match(/class="curve"/g)).toHaveLength(2);
+    expect(html).toContain("rtol 1e-6");
+    expect(html).toContain('<li class="bad"><strong>dE/dInput</strong>: flat: wrong</li>');
+  });
+
+  it("diagnoses are escaped, code and message alike", () => {
+    const html = diagnosesSection(
+      [{ code: "scale", tensor: "filter", message: "every cell is 0.5 × <b>numerical</b>" }],
+      [{ code: "flipped", tensor: "filter", message: "a 1x1 filter cannot show a flip" }],
+    );
+    expect(html).toContain("every cell is 0.5 × &lt;b&gt;numerical&lt;/b&gt;");
+    expect(html).toContain('data-code="scale"');
+    expect(html).toContain("What this fixture cannot tell");
+  });
+});
