@@ -193,6 +193,37 @@ describe.skipIf(!HAVE_CHROMIUM)("HTML report in headless Chromium", () => {
     expect(await page.locator("#fixture-0 figure.map").count()).toBeGreaterThan(0);
   });
 
+  it("--impl with the classic strided-forward mistake: the forward's maps and values on selection", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "convcheck-report-"));
+    const file = join(dir, "impl.html");
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(root, "bin", "convcheck.js"),
+        "grad",
+        join(root, "fixtures", "learner-5x5-k3-s2-p1.json"),
+        "--impl",
+        join(root, "test", "impls", "classic.js"),
+        "--html",
+        file,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.status, run.stderr).toBe(1);
+    const { page, problems, requests } = await open(browser, file);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    expect(await page.locator('figure.map[data-tensor="output"]').count()).toBe(3);
+    expect(await page.locator("aside .diagnosis-box li").count()).toBeGreaterThan(2);
+    await clickCell(page, 'figure.map[data-tensor="output"][data-kind="analytic"]', 2, 0);
+    const rows = await page.locator("#fixture-0 .cell-info th").allTextContents();
+    expect(rows.slice(0, 2)).toEqual(["yours", "convcheck"]);
+    await clickCell(page, 'figure.map[data-tensor="filter"][data-kind="analytic"]', 0, 0);
+    expect(await page.locator("#fixture-0 .cell-info .total").textContent()).toContain(
+      "convcheck's forward",
+    );
+    expect(problems).toEqual([]);
+  });
+
   it("a kink fixture with an eps sweep, and a descend page: no errors, no requests", async () => {
     const dir = mkdtempSync(join(tmpdir(), "convcheck-report-"));
     const kinkFixture = join(root, "fixtures", "field", "c9-relu-kink.json");

@@ -118,6 +118,37 @@ describe("grad --html", () => {
   });
 });
 
+describe("grad --impl --html", () => {
+  it("classic strided-forward mistake: diagnoses beside the pictures, the forward drawn as maps", () => {
+    const dir = mkdtempSync(join(tmpdir(), "convcheck-html-"));
+    const file = join(dir, "impl.html");
+    const root = join(import.meta.dirname, "..");
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(root, "bin", "convcheck.js"),
+        "grad",
+        join(root, "fixtures", "learner-5x5-k3-s2-p1.json"),
+        "--impl",
+        join(root, "test", "impls", "classic.js"),
+        "--html",
+        file,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(result.status).toBe(1);
+    const html = readFileSync(file, "utf8");
+    const aside = /<aside class="inspector">([\s\S]*?)<\/aside>/.exec(html)![1];
+    expect(aside).toContain('data-code="forward-mismatch"');
+    expect(aside).toContain('data-code="matches-reference"');
+    expect(html).toContain('<div class="tensor" data-tensor="output">');
+    expect(html).toMatch(/data-tensor="filter">[\s\S]*?<span class="tag"[^>]*>matches-reference/);
+    const data = embeddedData(html).fixtures[0];
+    expect(data.tensors.map((t) => t.key)).toEqual(["output", "filter", "input"]);
+    expect(data.tensors[0].labels).toEqual(["yours", "convcheck"]);
+  });
+});
+
 describe("large tensors on the page", () => {
   it("x=[2,8,100,100]: 3x3 blocks showing their worst cell, slices up to the budget plus the worst", () => {
     const shape = [2, 8, 100, 100];

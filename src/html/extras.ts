@@ -51,6 +51,15 @@ export interface DiagnosisView {
   message: string;
 }
 
+/** Small tags naming the diagnoses that concern one tensor, each with its message as a tooltip. */
+export function diagnosisTags(diagnoses: DiagnosisView[]): string {
+  if (!diagnoses.length) return "";
+  const tags = diagnoses.map(
+    (d) => `<span class="tag" title="${escapeHtml(d.message)}">${escapeHtml(d.code)}</span>`,
+  );
+  return `<p class="tags">diagnosis: ${tags.join(" ")}</p>`;
+}
+
 /** The likely mistakes in words, and what this fixture cannot tell apart. */
 export function diagnosesSection(
   diagnoses: DiagnosisView[],

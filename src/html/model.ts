@@ -34,7 +34,14 @@ function sliceLayout(shape: number[]) {
   return { height, width, leading: shape.slice(0, -2) };
 }
 
-export function tensorData(g: TensorCheck): TensorData {
+export interface TensorLabels {
+  key: string;
+  title: string;
+  labels: [string, string];
+  name?: TensorData["name"];
+}
+
+export function tensorData(g: TensorCheck, text?: TensorLabels): TensorData {
   const { height, width, leading } = sliceLayout(g.shape);
   const plane = height * width;
   const sliceCount = g.analytic.length / plane;
@@ -52,8 +59,10 @@ export function tensorData(g: TensorCheck): TensorData {
   if (worstSlice >= chosen.length) chosen.push(worstSlice);
 
   const data: TensorData = {
-    name: g.name,
-    title: TITLES[g.name],
+    name: text?.name ?? g.name,
+    key: text?.key ?? g.name,
+    title: text?.title ?? TITLES[g.name],
+    labels: text?.labels ?? ["analytic", "numerical"],
     shape: g.shape,
     sliceHeight: height,
     sliceWidth: width,
@@ -171,7 +180,12 @@ function termValues(outcome: Outcome): TermValues | null {
   };
 }
 
-export function fixtureData(outcome: Outcome, index: number): FixtureData {
+/** `extra`: further maps drawn before the gradients (an --impl run's comparisons). */
+export function fixtureData(
+  outcome: Outcome,
+  index: number,
+  extra: TensorData[] = [],
+): FixtureData {
   const { result } = outcome;
   return {
     index,
@@ -182,8 +196,11 @@ export function fixtureData(outcome: Outcome, index: number): FixtureData {
     tables: result ? dependencyTables(result.geo) : null,
     values: termValues(outcome),
     gradientName: !result || isPlain(result.head) ? "dE/dO" : "dE/dZ",
+    // In an --impl run the analytic side is the person's; the sum is the correlation's.
+    sumNote:
+      result && "impl" in result ? " (the correlation's chain rule, convcheck's forward)" : "",
     rtol: result?.rule.rtol ?? 0,
     atol: result?.rule.atol ?? 0,
-    tensors: result ? result.gradients.map(tensorData) : [],
+    tensors: result ? [...extra, ...result.gradients.map((g) => tensorData(g))] : [],
   };
 }

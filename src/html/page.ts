@@ -1,61 +1,20 @@
 import { basename } from "node:path";
-import { err, index, num, shape } from "../cli/format.js";
+import { err, num, shape } from "../cli/format.js";
 import type { Outcome, Summary } from "../cli/outcome.js";
-import type { CheckResult, TensorCheck } from "../core/check.js";
-import { unravel } from "../core/tensor.js";
+import type { CheckResult } from "../core/check.js";
 import { escapeHtml } from "./escape.js";
-import { sweepSection } from "./extras.js";
-import { errorLegend, markLegend, valueLegend } from "./legend.js";
+import { diagnosesSection, sweepSection } from "./extras.js";
+import { diagnosesFor, type ExtraMap, implDiagnoses, implMaps, implSummary } from "./impl.js";
 import { fixtureData } from "./model.js";
 import { badge, documentOf } from "./shell.js";
-import type { FixtureData, TensorData } from "./types.js";
+import { tensorBlock } from "./tensor-block.js";
+import type { FixtureData } from "./types.js";
 
 export interface PageOptions {
   version: string;
-  /** Extra HTML per fixture, placed above its geometry (diagnoses, charts); must be escaped. */
-  extra?: (outcome: Outcome, index: number) => string;
 }
 
 const TITLES = { filter: "dE/dFilter", input: "dE/dInput", bias: "dE/dBias" } as const;
-
-function worstText(g: TensorCheck): string {
-  const c = g.comparison;
-  if (c.worst < 0) return "nothing checked";
-  return `worst ${index(unravel(c.worst, g.shape))}, rel error ${err(c.relError[c.worst])}`;
-}
-
-function tensorBlock(g: TensorCheck, data: TensorData, id: string, rtol: number): string {
-  const c = g.comparison;
-  const counted =
-    g.cells === null ? `${c.checked} cells` : `${c.checked} of ${g.analytic.length} cells sampled`;
-  const failing = c.failing.length ? `, ${c.failing.length} failing` : "";
-  const omitted = data.omittedSlices
-    ? `<p class="omitted">${data.omittedSlices} more slices not drawn (the page draws at most ${data.slices.length}); --json has every cell.</p>`
-    : "";
-  const thinned =
-    data.slices[0]?.block > 1
-      ? `<p class="omitted">Each drawn cell stands for a ${data.slices[0].block}×${data.slices[0].block} block and shows its worst cell.</p>`
-      : "";
-  const notes: string[] = [];
-  if (g.kinks.size) {
-    notes.push(
-      `${g.kinks.size} cell${g.kinks.size > 1 ? "s" : ""} where the step crosses a kink (the loss is not differentiable there), judged against the one-sided derivatives instead of the central difference.`,
-    );
-  }
-  if (g.roundingExplained) {
-    notes.push(
-      "A ten times larger step shrinks the disagreement: it is rounding error of the numerical gradient, not a bug (try a larger --eps, or --eps-sweep).",
-    );
-  }
-  const noteList = notes.length
-    ? `<ul class="warnings">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`
-    : "";
-  return `<div class="tensor" data-tensor="${g.name}">
-<h3>${TITLES[g.name]} <span class="mono">${shape(g.shape)}</span> ${badge(c.pass ? "pass" : "fail")} <span class="stat">${worstText(g)} · ${counted}${failing}${g.kinks.size ? ` · ${g.kinks.size} kinks` : ""} · step ${num(g.step, 3)}</span></h3>${noteList}
-<div class="legends"><span class="legend" data-scale="value">analytic, numerical ${valueLegend(`${id}-v`, data.vmax)}</span><span class="legend" data-scale="error">relative error ${errorLegend(`${id}-e`, rtol)}</span><span class="legend marks-key">${markLegend(g.kinks.size > 0)}</span></div>
-<div class="panels"></div>${omitted}${thinned}
-</div>`;
-}
 
 /** The activation and loss, and the precision, when they differ from the plain setting. */
 function headFacts(r: CheckResult): Array<[string, string]> {
@@ -101,12 +60,7 @@ function factsList(outcome: Outcome): string {
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`;
 }
 
-function fixtureSection(
-  outcome: Outcome,
-  i: number,
-  data: FixtureData,
-  options: PageOptions,
-): string {
+function fixtureSection(outcome: Outcome, i: number, data: FixtureData, extra: ExtraMap[]): string {
   const name = outcome.fixture?.name ?? basename(outcome.file);
   const head = `<h2>${badge(outcome.status)} <span class="name">${escapeHtml(name)}</span> <span class="file">${escapeHtml(outcome.file)}</span></h2>`;
   const description = outcome.fixture?.description
@@ -115,7 +69,9 @@ function fixtureSection(
   const open = `<section class="fixture ${outcome.status}" id="fixture-${i}" data-fixture="${i}" data-status="${outcome.status}">`;
   const result = outcome.result;
   if (!result) {
-    return `${open}\n${head}\n<p class="message">${escapeHtml(outcome.error ?? "could not be checked")}</p>\n</section>`;
+    // An --impl run names the likely cause of some errors (a wrong shape, say).
+    const causes = diagnosesSection((outcome.diagnoses ?? []).filter((d) => d.code !== "shape"));
+    return `${open}\n${head}\n<p class="message">${escapeHtml(outcome.error ?? "could not be checked")}</p>${causes}\n</section>`;
   }
   const failed = [
     ...result.gradients
@@ -133,17 +89,29 @@ function fixtureSection(
   const expected = result.expected.length
     ? `<p class="expected">Stored values: ${result.expected.map((e) => `${escapeHtml(e.name)} ${e.comparison.pass ? "agree" : "<strong>differ</strong>"} (${err(e.comparison.maxRelError)})`).join(", ")}</p>`
     : "";
-  const tensors = result.gradients
-    .map((g, k) => tensorBlock(g, data.tensors[k], `t${i}-${g.name}`, result.rule.rtol))
-    .join("\n");
+  const rtol = result.rule.rtol;
+  const blocks = extra.map((m) =>
+    tensorBlock(m.check, m.data, rtol, {
+      id: `t${i}-${m.data.key}`,
+      withStep: false,
+      lede: m.lede,
+      diagnoses: m.data.name === "output" ? diagnosesFor(result, "output") : [],
+    }),
+  );
+  for (const g of result.gradients) {
+    const tensor = data.tensors.find((t) => t.key === g.name)!;
+    const diagnoses = diagnosesFor(result, g.name);
+    blocks.push(tensorBlock(g, tensor, rtol, { id: `t${i}-${g.name}`, diagnoses }));
+  }
+  const sweep = result.sweep ? `<h3>Step sweep</h3>${sweepSection(result.sweep, rtol)}` : "";
   return `${open}
 ${head}${description}${why}
 <div class="layout"><div class="content">
-${factsList(outcome)}${warnings}${expected}${options.extra?.(outcome, i) ?? ""}
+${factsList(outcome)}${warnings}${expected}${implSummary(result)}
 <div class="geometry-slot"><h3>Geometry, to scale</h3></div>
-${tensors}${result.sweep ? `<h3>Step sweep</h3>${sweepSection(result.sweep, result.rule.rtol)}` : ""}
+${blocks.join("\n")}${sweep}
 </div>
-<aside class="inspector"><h4>Cell</h4><div class="inspector-body"><p class="hint">Hover over a cell to see its values and the cells its chain-rule sum reads; click to keep it (Esc lets go).</p></div></aside>
+<aside class="inspector">${implDiagnoses(result) ? `<div class="diagnosis-box">${implDiagnoses(result)}</div>` : ""}<h4>Cell</h4><div class="inspector-body"><p class="hint">Hover over a cell to see its values and the cells its chain-rule sum reads; click to keep it (Esc lets go).</p></div></aside>
 </div>
 </section>`;
 }
@@ -173,13 +141,21 @@ export function renderReport(outcomes: Outcome[], summary: Summary, options: Pag
   const errorList = errors.length
     ? `<div class="errors"><strong>Could not be checked</strong><ul>${errors.map((o) => `<li>${escapeHtml(`${o.file}: ${o.error}`)}</li>`).join("")}</ul></div>`
     : "";
-  const data = { fixtures: outcomes.map((o, i) => fixtureData(o, i)) };
+  const extras = outcomes.map((o) => (o.result ? implMaps(o.result) : []));
+  const fixtures = outcomes.map((o, i) =>
+    fixtureData(
+      o,
+      i,
+      extras[i].map((m) => m.data),
+    ),
+  );
+  const data = { fixtures };
   const body = `<h1>convcheck report ${badge(status)}</h1>
 <p class="lede">${escapeHtml(parts.join(", "))}. Analytic gradients against numerical ones, cell by cell; each tensor on one colour scale, failing cells outlined, the worst cell ringed.</p>
 <noscript><p class="lede">The heatmaps and the cell inspector need JavaScript; everything else is here.</p></noscript>
 ${summaryTable(outcomes)}
 ${errorList}
-${outcomes.map((o, i) => fixtureSection(o, i, data.fixtures[i], options)).join("\n")}
+${outcomes.map((o, i) => fixtureSection(o, i, fixtures[i], extras[i])).join("\n")}
 <footer>convcheck ${escapeHtml(options.version)}</footer>`;
   return documentOf({ title: `convcheck: ${status.toUpperCase()} ${parts[0]}`, body, data });
 }

@@ -137,6 +137,14 @@ aside.inspector .hint { color: var(--muted); margin: 0; }
 .readings li.bad { color: var(--fail); }
 .verdict-good { color: var(--pass); font-weight: 600; margin: 6px 0; }
 .chart .key { fill: var(--ink); font-family: inherit; }
+.diagnosis-box { max-height: 48vh; overflow: auto; margin: -2px -4px 12px; padding: 0 4px 8px;
+  border-bottom: 1px solid var(--line); }
+.diagnosis-box h3 { font-size: 14px; }
+aside ul.diagnoses li { font-size: 12.5px; }
+p.tags { margin: 0 0 8px; color: var(--muted); font-size: 12px; }
+.tag { display: inline-block; font-family: var(--mono); font-size: 11.5px; padding: 0 6px;
+  border-radius: 4px; background: #f3f0ff; color: #4c1d95; border: 1px solid #ddd6fe; cursor: help; }
+.impl { margin: 0 0 10px; }
 ul.diagnoses .on { color: var(--muted); font-size: 12.5px; }
 ul.diagnoses.blind li { background: #f6f8fa; border-left-color: #8c959f; }
 footer { color: var(--muted); font-size: 12px; margin-top: 24px; }

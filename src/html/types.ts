@@ -20,6 +20,8 @@ export interface FixtureData {
   values: TermValues | null;
   /** What the backward receives: dE/dO, or dE/dZ at the pre-activation when there is a head. */
   gradientName: string;
+  /** Said after the written-out sum, e.g. that it uses convcheck's forward in an --impl run. */
+  sumNote: string;
   rtol: number;
   atol: number;
   tensors: TensorData[];
@@ -75,8 +77,13 @@ export interface SliceData {
 }
 
 export interface TensorData {
-  name: GradientTensor;
+  /** Which tensor's cells these are: a gradient, or the output of a person's forward. */
+  name: GradientTensor | "output";
+  /** Names the block in the page: the tensor name, or e.g. `filter-reference`. */
+  key: string;
   title: string;
+  /** Headings of the first two panels: analytic and numerical, or yours and convcheck's. */
+  labels: [string, string];
   shape: number[];
   sliceHeight: number;
   sliceWidth: number;

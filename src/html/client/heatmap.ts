@@ -74,7 +74,7 @@ export function paintMap(canvas: HTMLCanvasElement, view: MapView, rtol: number)
 export function drawMap(tensor: TensorData, slice: SliceData, kind: MapKind, rtol: number) {
   const px = tensor.cellPx;
   const figure = el("figure", "map");
-  figure.dataset.tensor = tensor.name;
+  figure.dataset.tensor = tensor.key;
   figure.dataset.kind = kind;
   figure.dataset.slice = String(slice.first);
   const box = el("div", px < 8 ? "map-box fine" : "map-box");

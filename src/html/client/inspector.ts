@@ -28,8 +28,8 @@ export function describeCell(
   const worst = flat === tensor.worst ? " — worst cell" : "";
   box.append(el("h4", "", `${tensor.title}${indexText(flat, tensor.shape)}${worst}`));
   const table = el("table", "values");
-  infoRow(table, "analytic", numText(values.analytic, 12));
-  infoRow(table, "numerical", numText(values.numerical, 12));
+  infoRow(table, tensor.labels[0], numText(values.analytic, 12));
+  infoRow(table, tensor.labels[1], numText(values.numerical, 12));
   if (values.analytic !== null && values.numerical !== null) {
     infoRow(table, "|a − n|", numText(Math.abs(values.analytic - values.numerical), 3));
   }
@@ -51,7 +51,7 @@ export function describeCell(
           : "passes";
   infoRow(table, "verdict", verdict, failing ? "bad" : "");
   box.append(table);
-  if (!g) return box;
+  if (!g || tensor.name === "output") return box;
 
   const count = deps.outputs.length;
   const partnerName = tensor.name === "filter" ? "input" : "filter";
@@ -81,7 +81,7 @@ export function describeCell(
   if (count > termsShown) list.append(el("li", "more", `… and ${count - termsShown} more`));
   if (count) box.append(list);
   if (dOut && (tensor.name === "bias" || partner)) {
-    box.append(el("p", "total", `Σ = ${numText(total, 12)}`));
+    box.append(el("p", "total", `Σ = ${numText(total, 12)}${fixture.sumNote}`));
   }
   const where =
     tensor.name === "filter"

@@ -30,12 +30,17 @@ export function mountFixture(section: HTMLElement, fixture: FixtureData): void {
   const views: MapView[] = [];
   const kinds: MapKind[] = ["analytic", "numerical", "relError"];
   for (const tensor of fixture.tensors) {
-    const host = section.querySelector(`.tensor[data-tensor="${tensor.name}"] .panels`);
+    const host = section.querySelector(`.tensor[data-tensor="${tensor.key}"] .panels`);
     if (!host) continue;
     for (const kind of kinds) {
       const panel = el("div", "panel");
       panel.dataset.kind = kind;
-      panel.append(el("h4", "", kind === "relError" ? "relative error" : kind));
+      const heading = {
+        analytic: tensor.labels[0],
+        numerical: tensor.labels[1],
+        relError: "relative error",
+      };
+      panel.append(el("h4", "", heading[kind]));
       const grid = el("div", "slices");
       const columns = Math.min(tensor.gridColumns, tensor.slices.length);
       grid.style.gridTemplateColumns = `repeat(${columns}, max-content)`;
@@ -52,12 +57,12 @@ export function mountFixture(section: HTMLElement, fixture: FixtureData): void {
   const info = section.querySelector(".inspector-body");
   // The server's hint text, put back whenever nothing is selected.
   const hint = info ? [...info.childNodes].map((n) => n.cloneNode(true)) : [];
-  const failing = new Map(fixture.tensors.map((t) => [t.name, new Set(t.failing)]));
+  const failing = new Map(fixture.tensors.map((t) => [t.key, new Set(t.failing)]));
   let pinned: { tensor: TensorData; drawn: number; flat: number } | null = null;
   let shown = "";
 
   function show(target: { tensor: TensorData; drawn: number; flat: number } | null): void {
-    const key = target ? `${target.tensor.name}:${target.flat}` : "";
+    const key = target ? `${target.tensor.key}:${target.flat}` : "";
     if (key === shown) return;
     shown = key;
     section.dataset.selected = key;
@@ -71,11 +76,16 @@ export function mountFixture(section: HTMLElement, fixture: FixtureData): void {
       return;
     }
     const { tensor, drawn, flat } = target;
-    const deps = expandDependencies(tables, tensor.name, flat);
-    const partnerOf: Record<GradientTensor, GradientTensor | null> = {
+    // An output cell of a person's forward is shown with its values alone.
+    const deps =
+      tensor.name === "output"
+        ? { outputs: [], partners: [] }
+        : expandDependencies(tables, tensor.name, flat);
+    const partnerOf: Record<TensorData["name"], GradientTensor | null> = {
       filter: "input",
       input: "filter",
       bias: null,
+      output: null,
     };
     const partners = deps.partners.filter((p) => p >= 0);
     for (const view of views) {
@@ -106,7 +116,7 @@ export function mountFixture(section: HTMLElement, fixture: FixtureData): void {
       numerical: tensor.numerical[drawn],
       relError: tensor.relError[drawn],
     };
-    const bad = failing.get(tensor.name)?.has(drawn) ?? false;
+    const bad = failing.get(tensor.key)?.has(drawn) ?? false;
     info?.replaceChildren(describeCell(fixture, tensor, flat, drawn, values, bad, deps));
   }
 
@@ -125,7 +135,7 @@ export function mountFixture(section: HTMLElement, fixture: FixtureData): void {
       const target = at(event);
       const same = pinned && pinned.tensor === target.tensor && pinned.flat === target.flat;
       pinned = same ? null : target;
-      section.dataset.pinned = pinned ? `${target.tensor.name}:${target.flat}` : "";
+      section.dataset.pinned = pinned ? `${target.tensor.key}:${target.flat}` : "";
       shown = "";
       show(pinned ?? target);
     });
