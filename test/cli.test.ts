@@ -76,10 +76,16 @@ describe("exit codes", () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it("2 for a path that does not exist", async () => {
-    const run = await runCli(["grad", at("no-such-fixture.json")]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("no-such-fixture.json: no such file");
+  it("2 for a path that does not exist, and for a folder without fixtures", async () => {
+    mkdirSync(at("empty-folder"));
+    const [missing, empty] = await Promise.all([
+      runCli(["grad", at("no-such-fixture.json")]),
+      runCli(["grad", at("empty-folder")]),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no-such-fixture.json: no such file");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("no fixtures");
   });
 
   it("2 for grad without a path, and for a bad option value", async () => {
@@ -169,6 +175,22 @@ describe("--json", () => {
     const run = await runCli(["grad", "--json", "fixtures/lenet5-conv1-1x32x32-o6-k5.json"]);
     expect(run.stdout.length).toBeGreaterThan(4 * 65536);
     expect(JSON.parse(run.stdout).summary.passed).toBe(1);
+  });
+});
+
+describe("large tensors", () => {
+  it("x=[8,16,16] f=[8,1,3,3] s=2 g=8: worst cells by default, every row with --full", async () => {
+    const file = "fixtures/mobilenet-depthwise-8x16x16-k3-s2-g8.json";
+    const [summary, full] = await Promise.all([
+      runCli(["grad", file]),
+      runCli(["grad", "--full", file]),
+    ]);
+    expect(summary.stdout).toContain("(large tensor: worst cells shown; --full prints every cell)");
+    expect(full.stdout).not.toContain("large tensor");
+    // One line per input row of each of the eight channels, more than the summary has in all.
+    expect(full.stdout.split("\n").length).toBeGreaterThan(
+      8 * 16 + summary.stdout.split("\n").length,
+    );
   });
 });
 
