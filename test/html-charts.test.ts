@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { axisFor, ticksOf } from "../src/html/charts.js";
-import { renderDescendReport } from "../src/html/descend-page.js";
-import { diagnosesSection, lossChart, rateChart, sweepSection } from "../src/html/extras.js";
+import { lossChart, rateChart, renderDescendReport } from "../src/html/descend-page.js";
+import { diagnosesSection, sweepSection } from "../src/html/extras.js";
 
 /** The x coordinate of the line drawn for a value (`data-value` marks it). */
 function lineX(svg: string, className: string): number {
@@ -18,6 +18,13 @@ describe("charts of the HTML report", () => {
     expect(lossChart(falling)).toContain("loss per step (log scale)");
     expect(lossChart([5, 4, 3, 2])).toContain('data-scale="linear"');
     expect(ticksOf(axisFor(falling))).toEqual([0.01, 0.1, 1, 10, 100, 1000]);
+  });
+
+  it("the first rise of the loss is called out on the curve", () => {
+    const chart = lossChart([4, 2, 1, 1.5, 3], 3);
+    expect(chart).toContain('class="mark"');
+    expect(chart).toContain("rises at step 3");
+    expect(lossChart([4, 2, 1], -1)).not.toContain('class="mark"');
   });
 
   it("a loss that overflows stops the curve and says where", () => {

@@ -87,6 +87,8 @@ export function lineChart(options: {
   series: Series[];
   /** Horizontal reference lines, such as a tolerance. */
   guides?: Array<{ y: number; label: string }>;
+  /** Points to call out, such as the step where a loss first rose. */
+  marks?: Array<{ x: number; y: number; label: string }>;
   kind: string;
 }): string {
   const { x, y } = options;
@@ -142,5 +144,12 @@ export function lineChart(options: {
       `<text x="${lx + 14}" y="30" class="key">${escapeHtml(s.label)}</text>`,
     );
   });
+  for (const mark of options.marks ?? []) {
+    if (!drawable(mark.x, x) || !drawable(mark.y, y)) continue;
+    parts.push(
+      `<circle cx="${px(mark.x)}" cy="${py(mark.y)}" r="6" class="mark"/>`,
+      `<text x="${px(mark.x)}" y="${py(mark.y)}" dy="-10" text-anchor="middle" class="mark-label">${escapeHtml(mark.label)}</text>`,
+    );
+  }
   return `<svg class="chart" data-chart="${options.kind}" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" data-scale="${y.log ? "log" : "linear"}">${parts.join("")}</svg>`;
 }

@@ -3,8 +3,8 @@ import { axisFor, lineChart } from "./charts.js";
 import { escapeHtml } from "./escape.js";
 
 /**
- * Parts of a fixture's section beyond the heatmaps: the eps sweep, the
- * diagnoses of a person's implementation, and a gradient-descent run.
+ * Parts of a fixture's section beyond the heatmaps: the eps sweep and the
+ * diagnoses of a person's implementation.
  */
 
 const TITLES: Record<string, string> = {
@@ -77,80 +77,4 @@ export function diagnosesSection(
     );
   }
   return parts.join("");
-}
-
-export type DescendVerdict = "converges" | "diverges-lr" | "rises-inconsistent-gradient";
-
-export interface DescendView {
-  /** The loss before the first step and after each step. */
-  losses: number[];
-  lr: number;
-  /** 2 / largest Hessian eigenvalue: the largest stable rate. */
-  lrMax: number;
-  verdict: DescendVerdict;
-}
-
-const VERDICT_WORDS: Record<DescendVerdict, string> = {
-  converges: "converges: the loss falls at every step",
-  "diverges-lr":
-    "diverges: the rate is at or above the stable limit, where even correct gradients blow up",
-  "rises-inconsistent-gradient":
-    "the loss rises although the rate is stable: the gradient does not belong to the forward pass",
-};
-
-/** The loss per step, on a log scale when it spans two decades or more. */
-export function lossChart(losses: number[]): string {
-  const finite = losses.filter((l) => Number.isFinite(l));
-  const y = axisFor(finite);
-  return lineChart({
-    title: `loss per step (${y.log ? "log" : "linear"} scale)`,
-    x: { min: 0, max: Math.max(1, losses.length - 1), log: false },
-    y,
-    xLabel: "step",
-    series: [
-      { label: "loss", points: losses.map((l, i): [number, number] => [i, l]), colour: COLOURS[0] },
-    ],
-    kind: "loss",
-  });
-}
-
-/** The rate used on a number line against the stable limit, the unstable side shaded. */
-export function rateChart(lr: number, lrMax: number): string {
-  const width = 440;
-  const left = 20;
-  const right = width - 20;
-  const finiteLimit = Number.isFinite(lrMax) && lrMax > 0;
-  const end = Math.max(lr, finiteLimit ? lrMax : lr) * 1.4 || 1;
-  const x = (v: number) => (left + (Math.min(v, end) / end) * (right - left)).toFixed(1);
-  const parts = [
-    `<text x="${left}" y="14" class="title">learning rate against the stable limit 2 / λmax</text>`,
-    finiteLimit
-      ? `<rect x="${left}" y="40" width="${Number(x(lrMax)) - left}" height="16" class="stable"/><rect x="${x(lrMax)}" y="40" width="${right - Number(x(lrMax))}" height="16" class="unstable"/>`
-      : `<rect x="${left}" y="40" width="${right - left}" height="16" class="stable"/>`,
-    `<line x1="${left}" x2="${right}" y1="56" y2="56" class="axis"/>`,
-    `<text x="${left}" y="72" text-anchor="start">0</text>`,
-    `<line x1="${x(lr)}" x2="${x(lr)}" y1="30" y2="60" class="lr" data-value="${lr}"/>`,
-    `<text x="${x(lr)}" y="27" text-anchor="middle">lr ${num(lr, 3)}${finiteLimit ? ` (${num(lr / lrMax, 2)} × limit)` : ""}</text>`,
-  ];
-  if (finiteLimit) {
-    parts.push(
-      `<line x1="${x(lrMax)}" x2="${x(lrMax)}" y1="36" y2="64" class="limit" data-value="${lrMax}"/>`,
-      `<text x="${x(lrMax)}" y="78" text-anchor="middle">limit ${num(lrMax, 3)}</text>`,
-    );
-  } else {
-    parts.push(
-      `<text x="${right}" y="78" text-anchor="end">no finite limit: the loss is flat here</text>`,
-    );
-  }
-  return `<svg class="chart" data-chart="rate" width="${width}" height="90" viewBox="0 0 ${width} 90" role="img">${parts.join("")}</svg>`;
-}
-
-export function descendSection(run: DescendView): string {
-  const overflow = run.losses.findIndex((l) => !Number.isFinite(l));
-  const note =
-    overflow >= 0
-      ? `<p class="why">The loss overflowed at step ${overflow}; the curve stops there.</p>`
-      : "";
-  const good = run.verdict === "converges";
-  return `<div class="descend"><p class="${good ? "verdict-good" : "why"}" data-verdict="${run.verdict}">${escapeHtml(VERDICT_WORDS[run.verdict])}</p>${note}<div class="charts">${lossChart(run.losses)}${rateChart(run.lr, run.lrMax)}</div></div>`;
 }
