@@ -46,7 +46,7 @@ section.fixture.error { border-top: 4px solid var(--error); }
 .why { margin: 6px 0 0; color: var(--fail); font-weight: 600; }
 .message { font-family: var(--mono); font-size: 12.5px; white-space: pre-wrap; word-break: break-word;
   background: var(--error-bg); padding: 8px 12px; border-radius: 6px; }
-.layout { display: grid; grid-template-columns: minmax(0, 1fr) 330px; gap: 24px; margin-top: 14px; }
+.layout { display: grid; grid-template-columns: minmax(0, 1fr) 300px; gap: 20px; margin-top: 14px; }
 @media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0 0 12px; }
 dl.facts dt { color: var(--muted); }
@@ -90,7 +90,7 @@ figure.geometry figcaption { color: var(--muted); font-size: 12.5px; margin-top:
 .key-ring { fill: none; stroke: #111; stroke-width: 1.8; }
 .key-unchecked { fill: #e4e4e0; }
 .key-unchecked-line { stroke: #b8b8b2; }
-.panels { display: flex; flex-wrap: wrap; gap: 18px 26px; align-items: flex-start; }
+.panels { display: flex; flex-wrap: wrap; gap: 18px 20px; align-items: flex-start; }
 .slices { display: grid; gap: 8px; }
 figure.map { display: flex; flex-direction: column; align-items: flex-start; }
 figure.map figcaption { font-family: var(--mono); font-size: 11px; color: var(--muted); margin-top: 2px; }

@@ -110,9 +110,11 @@ export function drawMap(tensor: TensorData, slice: SliceData, kind: MapKind, rto
   if (worst >= slice.offset && worst < slice.offset + count) {
     const [x, y] = local(worst);
     const ring = svgEl("g", { class: "worst", "data-cell": tensor.worst });
+    // At least 5 pixels across, so the ring shows on the smallest cells too.
+    const r = Math.max(0.3, 5 / px);
     ring.append(
-      svgEl("circle", { cx: x + 0.5, cy: y + 0.5, r: 0.3, class: "halo" }),
-      svgEl("circle", { cx: x + 0.5, cy: y + 0.5, r: 0.3, class: "ring" }),
+      svgEl("circle", { cx: x + 0.5, cy: y + 0.5, r, class: "halo" }),
+      svgEl("circle", { cx: x + 0.5, cy: y + 0.5, r, class: "ring" }),
     );
     marks.append(ring);
   }
