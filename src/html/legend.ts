@@ -66,7 +66,7 @@ export function errorLegend(id: string, rtol: number): string {
     const at = errorColour(10 ** e, rtol).at;
     if (at >= 0.2 && at <= 0.42) ticks.push(tick(at, decade(e)));
   }
-  ticks.push(tick(0.6, `rtol ${num(rtol, 2)}`, "rtol"));
+  ticks.push(tick(0.6, rtol > 0 ? `rtol ${num(rtol, 2)}` : num(10 ** limit, 2), "rtol"));
   ticks.push(tick(1, num(10 ** top, 2)));
   return svg(bar(id, stops) + ticks.join(""), "error");
 }
