@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { addDescendCommand } from "./descend.js";
 import { gradCommand } from "./grad.js";
 import { implTimeoutOption } from "./impl-options.js";
 import { addNewCommand } from "./new.js";
@@ -55,6 +56,8 @@ function buildProgram(): Command {
     });
 
   addNewCommand(program);
+
+  addDescendCommand(program);
 
   return program;
 }
