@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { addDescendCommand } from "./descend.js";
+import { addExplainCommand } from "./explain.js";
 import { gradCommand } from "./grad.js";
 import { implTimeoutOption } from "./impl-options.js";
 import { addNewCommand } from "./new.js";
@@ -58,6 +59,7 @@ function buildProgram(): Command {
   addNewCommand(program);
 
   addDescendCommand(program);
+  addExplainCommand(program);
 
   return program;
 }
