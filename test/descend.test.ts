@@ -1,13 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backward, forward } from "../src/core/conv.js";
 import { descend, type Evaluate, verdictOf } from "../src/core/descend.js";
 import { largestEigenvalue } from "../src/core/hessian.js";
 import type { Fixture } from "../src/fixture/load.js";
+import { runCli } from "./helpers/cli.js";
 import { golden } from "./support/impl.js";
-
-const ROOT = join(import.meta.dirname, "..");
 
 /** Gradients of E = 1/2 sum (O - T)^2, optionally scaled the wrong way. */
 function reference(f: Fixture, scale = 1): Evaluate {
@@ -54,7 +51,7 @@ describe("descend verdicts on cases built for each", () => {
     expect(verdictOf(d, lrMax / 2, lrMax, 1e-9)).toBe("rises-inconsistent-gradient");
   });
 
-  it("a rise below the rounding slack is not a rise", () => {
+  it("a rise below the rounding slack is not a rise", async () => {
     const d = { losses: [3, 2, 1, 1 + 1e-14, 0.5], overflowAt: null };
     expect(verdictOf(d, 1, 2, 1e-12)).toBe("converges");
     expect(verdictOf({ ...d, losses: [3, 2, 1, 1.1, 0.5] }, 1, 2, 1e-12)).toBe(
@@ -64,20 +61,13 @@ describe("descend verdicts on cases built for each", () => {
   });
 });
 
-function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, ["bin/convcheck.js", "descend", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const cli = (...args: string[]) => runCli(["descend", ...args], { env: { NO_COLOR: "1" } });
 
 describe("convcheck descend (built CLI)", () => {
   const seed = "fixtures/golden/seed-6x6-k3-s2-p1.json";
 
-  it("defaults: half the stable limit, 50 steps, converges, exit 0", () => {
-    const run = cli(seed, "--json");
+  it("defaults: half the stable limit, 50 steps, converges, exit 0", async () => {
+    const run = await cli(seed, "--json");
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     expect(json.verdict).toBe("converges");
@@ -86,8 +76,8 @@ describe("convcheck descend (built CLI)", () => {
     expect(json.lrMax).toBeCloseTo(2 / json.eigenvalue, 12);
   });
 
-  it("the classic strided forward with a right backward: falls, then climbs; exit 1", () => {
-    const run = cli(seed, "--impl", "test/impls/classic.js", "--json");
+  it("the classic strided forward with a right backward: falls, then climbs; exit 1", async () => {
+    const run = await cli(seed, "--impl", "test/impls/classic.js", "--json");
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
     expect(json.verdict).toBe("rises-inconsistent-gradient");
@@ -95,21 +85,21 @@ describe("convcheck descend (built CLI)", () => {
     expect(json.firstRise).toBe(2);
   });
 
-  it("a rate above the limit: diverges-lr, exit 1, and the text says what to try", () => {
-    const run = cli(seed, "--lr", "0.2", "--steps", "20");
+  it("a rate above the limit: diverges-lr, exit 1, and the text says what to try", async () => {
+    const run = await cli(seed, "--lr", "0.2", "--steps", "20");
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^diverges-lr /);
     expect(run.stdout).toMatch(/try --lr 0\.0458954/);
     expect(run.stdout).toMatch(/┤/);
   });
 
-  it("bad input: exit 2 with one line", () => {
-    const missing = cli("fixtures/golden/none.json");
+  it("bad input: exit 2 with one line", async () => {
+    const missing = await cli("fixtures/golden/none.json");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
       /^convcheck: error: fixtures\/golden\/none\.json: no such file\n$/,
     );
-    const kink = cli("fixtures/field/c9-relu-kink.json");
+    const kink = await cli("fixtures/field/c9-relu-kink.json");
     expect(kink.code).toBe(2);
     expect(kink.stderr).toMatch(/activation relu makes the loss non-quadratic/);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { diagnoseShape } from "../src/core/diagnose/shape.js";
 import { scaleSignature } from "../src/core/diagnose/signatures.js";
 import { computeGeometry } from "../src/core/geometry.js";
-import { allClose, check, codes, fixtureOf, loadImpl, local } from "./support/impl.js";
+import { check, codes, expectClose, fixtureOf, loadImpl, local } from "./support/impl.js";
 
 const zeros = (h: number, w: number) => Array.from({ length: h }, () => new Array(w).fill(0));
 
@@ -29,8 +29,8 @@ describe("field cases named by the diagnosis", () => {
       local("stride-backward.js", await loadImpl("stride-backward.js")),
     );
     const filter = run.result!.gradients[0];
-    expect(allClose(filter.numerical, [12, -1, 10, 32, 5, -17, 21, -20, 15])).toBe(true);
-    expect(allClose(filter.analytic, [5, -1, -8, 26, 0, 21, 18, 14, -13])).toBe(true);
+    expectClose(filter.numerical, [12, -1, 10, 32, 5, -17, 21, -20, 15]);
+    expectClose(filter.analytic, [5, -1, -8, 26, 0, 21, 18, 14, -13]);
     expect(filter.comparison.failing).toHaveLength(8);
     expect(filter.comparison.pass).toBe(false);
     expect(codes(run)).toContain("stride-ignored:filter");
@@ -56,8 +56,8 @@ describe("field cases named by the diagnosis", () => {
     });
     const run = await check(fixture, local("mean.js", await loadImpl("mean.js")));
     const filter = run.result!.gradients[0];
-    expect(allClose(filter.analytic, [-0.25, -2, -2, 2])).toBe(true);
-    expect(allClose(filter.numerical, [-1, -8, -8, 8])).toBe(true);
+    expectClose(filter.analytic, [-0.25, -2, -2, 2]);
+    expectClose(filter.numerical, [-1, -8, -8, 8]);
     const scale = run.result!.impl.diagnoses.find(
       (d) => d.code === "scale" && d.tensor === "filter",
     );
@@ -100,9 +100,9 @@ describe("field cases named by the diagnosis", () => {
       local("stride-backward-cols.js", await loadImpl("stride-backward-cols.js")),
     );
     const [filter, input] = run.result!.gradients;
-    expect(allClose(filter.analytic, [1])).toBe(true);
-    expect(allClose(filter.numerical, [6])).toBe(true);
-    expect(allClose(input.numerical, [0.5, 0, 0.5])).toBe(true);
+    expectClose(filter.analytic, [1]);
+    expectClose(filter.numerical, [6]);
+    expectClose(input.numerical, [0.5, 0, 0.5]);
     expect(codes(run)).toEqual(
       expect.arrayContaining(["stride-ignored:filter", "stride-ignored:input"]),
     );
@@ -133,8 +133,8 @@ describe("field cases named by the diagnosis", () => {
       local("correct.js", correct),
     );
     expect(big.result!.pass).toBe(true);
-    expect(allClose(big.result!.gradients[0].analytic, [0, 0, 0, 0, 14, -7, 0, 21, 7])).toBe(true);
-    expect(allClose(big.result!.gradients[1].analytic, [7, -7, 7, 7])).toBe(true);
+    expectClose(big.result!.gradients[0].analytic, [0, 0, 0, 0, 14, -7, 0, 21, 7]);
+    expectClose(big.result!.gradients[1].analytic, [7, -7, 7, 7]);
     const small = await check(
       fixtureOf({ input: [[5]], ...settings }),
       local("correct.js", correct),

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Fixture } from "../src/fixture/load.js";
 import { buildArgs, readValue } from "../src/impl/protocol.js";
 import {
-  allClose,
   check,
+  close,
   codes,
   golden,
   goldenFiles,
@@ -96,7 +96,7 @@ function differ(a: unknown, b: unknown): boolean {
   const fb = flatten(b);
   if (typeof fa === "string" || typeof fb === "string") return true;
   if (!ArrayBuffer.isView(a) && !ArrayBuffer.isView(b) && shapeOf(a) !== shapeOf(b)) return true;
-  return !allClose(fa, fb, 1e-9);
+  return !close(fa, fb, 1e-9);
 }
 
 /** Does the mistake change anything the implementation returns on this fixture? */

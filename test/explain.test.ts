@@ -1,14 +1,11 @@
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backward, forward } from "../src/core/conv.js";
 import { explainCell, parseCell } from "../src/core/explain.js";
 import { PLAIN_HEAD } from "../src/core/head.js";
 import type { Problem } from "../src/core/numerical.js";
 import type { Fixture } from "../src/fixture/load.js";
-import { allClose, fixtureOf, golden } from "./support/impl.js";
-
-const ROOT = join(import.meta.dirname, "..");
+import { runCli } from "./helpers/cli.js";
+import { expectClose, fixtureOf, golden } from "./support/impl.js";
 
 const problemOf = (f: Fixture): Problem => ({
   geo: f.geo,
@@ -39,19 +36,19 @@ describe("explain: the chain rule for one cell, term by term", () => {
         const want = grads[tensor];
         if (!want) continue;
         const sums = Array.from(want, (_, cell) => explainCell(p, PLAIN_HEAD, tensor, cell).sum);
-        expect(allClose(sums, want, 1e-12), tensor).toBe(true);
+        expectClose(sums, want, 1e-12, tensor);
         // And against PyTorch's stored values.
         const stored = {
           filter: f.expected.filterGrad,
           input: f.expected.inputGrad,
           bias: f.expected.biasGrad,
         }[tensor];
-        expect(allClose(sums, stored!.data, 1e-9)).toBe(true);
+        expectClose(sums, stored!.data, 1e-9);
       }
     });
   }
 
-  it("C5: taps that only see padding have only padding terms, and sum to exactly 0", () => {
+  it("C5: taps that only see padding have only padding terms, and sum to exactly 0", async () => {
     const f = fixtureOf({
       input: [
         [3, -2],
@@ -77,7 +74,7 @@ describe("explain: the chain rule for one cell, term by term", () => {
     expect(real.sum).toBe(100);
   });
 
-  it("C3: an input row no window reads has no terms and gradient 0", () => {
+  it("C3: an input row no window reads has no terms and gradient 0", async () => {
     const f = fixtureOf({
       input: [
         [1, 0, 2, -1, 1, 4],
@@ -104,7 +101,7 @@ describe("explain: the chain rule for one cell, term by term", () => {
     expect(e.analytic).toBe(0);
   });
 
-  it("cells are read in the fixture's own shape, and bad ones are refused", () => {
+  it("cells are read in the fixture's own shape, and bad ones are refused", async () => {
     const p = problemOf(golden("batch2-bias-2x1x6x6-o2-k3-p1.json"));
     expect(parseCell("filter[1][0][2][1]", p)).toEqual({ tensor: "filter", flat: 9 + 7 });
     expect(parseCell("bias[1]", p)).toEqual({ tensor: "bias", flat: 1 });
@@ -117,19 +114,12 @@ describe("explain: the chain rule for one cell, term by term", () => {
   });
 });
 
-function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, ["bin/convcheck.js", "explain", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const cli = (...args: string[]) => runCli(["explain", ...args], { env: { NO_COLOR: "1" } });
 
 describe("convcheck explain (built CLI)", () => {
   const seed = "fixtures/golden/seed-6x6-k3-s2-p1.json";
-  it("filter[0][1]: exit 0, terms in padding marked, the sum equals the backward pass", () => {
-    const run = cli(seed, "--cell", "filter[0][1]");
+  it("filter[0][1]: exit 0, terms in padding marked, the sum equals the backward pass", async () => {
+    const run = await cli(seed, "--cell", "filter[0][1]");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^dE\/dFilter\[0\]\[1\] = -2\.88142788/);
     expect(run.stdout).toMatch(/\[-1\]\[0\]\s+padding\s+0/);
@@ -139,21 +129,21 @@ describe("convcheck explain (built CLI)", () => {
     );
   });
 
-  it("--json lists the terms", () => {
-    const json = JSON.parse(cli(seed, "--cell", "input[2][2]", "--json").stdout);
+  it("--json lists the terms", async () => {
+    const json = JSON.parse((await cli(seed, "--cell", "input[2][2]", "--json")).stdout);
     expect(json.cell).toBe("input[2][2]");
     expect(json.terms).toHaveLength(1);
     expect(json.sum).toBeCloseTo(json.analytic, 12);
     expect(json.numerical).toBeCloseTo(json.analytic, 9);
   });
 
-  it("an unknown cell or a bad fixture: exit 2 with one line", () => {
-    const unknown = cli(seed, "--cell", "filter[3][1]");
+  it("an unknown cell or a bad fixture: exit 2 with one line", async () => {
+    const unknown = await cli(seed, "--cell", "filter[3][1]");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
       "convcheck: error: --cell: filter[3][1]: index 3 is out of range for axis 0 of filter [3, 3]\n",
     );
-    const missing = cli("nope.json", "--cell", "filter[0][0]");
+    const missing = await cli("nope.json", "--cell", "filter[0][0]");
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe("convcheck: error: nope.json: no such file\n");
   });

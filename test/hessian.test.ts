@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hessianTimes, largestEigenvalue } from "../src/core/hessian.js";
 import type { Fixture } from "../src/fixture/load.js";
-import { allClose, fixtureOf, golden } from "./support/impl.js";
+import { expectClose, fixtureOf, golden } from "./support/impl.js";
 import { symmetricEigenvalues } from "./support/jacobi.js";
 
 /**
@@ -68,7 +68,7 @@ describe("the largest eigenvalue of the Hessian in filter and bias", () => {
     const m = q.map((_, i) =>
       q.map((_, j) => q[i].reduce((sum, _, k) => sum + q[i][k] * d[k] * q[j][k], 0)),
     );
-    expect(allClose(symmetricEigenvalues(m), [5, 2, -1], 1e-12)).toBe(true);
+    expectClose(symmetricEigenvalues(m), [5, 2, -1], 1e-12);
   });
 
   const files = [
@@ -94,7 +94,7 @@ describe("the largest eigenvalue of the Hessian in filter and bias", () => {
     const h = explicitHessian(f, 1);
     const v = Float64Array.from({ length: size(f) }, (_, i) => Math.sin(i + 1));
     const want = h.map((row) => row.reduce((sum, x, k) => sum + x * v[k], 0));
-    expect(allClose(hessianTimes(curvature(f), v), want, 1e-12)).toBe(true);
+    expectClose(hessianTimes(curvature(f), v), want, 1e-12);
   });
 
   it("mse_mean scales the Hessian by 2 / number of output cells", () => {

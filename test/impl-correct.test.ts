@@ -4,9 +4,9 @@ import { runImplCheck } from "../src/impl/check.js";
 import { WorkerRunner } from "../src/impl/host.js";
 import { Implementation } from "../src/impl/implementation.js";
 import {
-  allClose,
   check,
   codes,
+  expectClose,
   fixtureOf,
   golden,
   goldenFiles,
@@ -28,15 +28,15 @@ describe("correct implementations pass every golden fixture", async () => {
           const result = run.result!;
           expect(result.pass).toBe(true);
           // The person's values are the ones reported, and they are PyTorch's.
-          expect(allClose(result.impl.forward!.output, fixture.expected.output!.data)).toBe(true);
+          expectClose(result.impl.forward!.output, fixture.expected.output!.data);
           const stored = {
             filter: fixture.expected.filterGrad,
             input: fixture.expected.inputGrad,
             bias: fixture.expected.biasGrad,
           };
           for (const g of result.gradients) {
-            expect(allClose(g.analytic, stored[g.name]!.data)).toBe(true);
-            expect(allClose(g.numerical, stored[g.name]!.data, 1e-7)).toBe(true);
+            expectClose(g.analytic, stored[g.name]!.data);
+            expectClose(g.numerical, stored[g.name]!.data, 1e-7);
           }
           expect(result.gradients.map((g) => g.name)).toEqual(
             fixture.bias ? ["filter", "input", "bias"] : ["filter", "input"],

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -6,9 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runImplCheck } from "../src/impl/check.js";
 import { WorkerRunner } from "../src/impl/host.js";
 import { Implementation, ImplFault } from "../src/impl/implementation.js";
+import { runCli } from "./helpers/cli.js";
 import { golden, IMPLS } from "./support/impl.js";
 
-const ROOT = join(import.meta.dirname, "..");
 const FIXTURE = "fixtures/golden/seed-6x6-k3-s2-p1.json";
 const runners: WorkerRunner[] = [];
 
@@ -28,7 +27,7 @@ async function faultOf(name: string, timeoutMs = 5000): Promise<ImplFault> {
   throw new Error(`${name} was expected to fail`);
 }
 
-describe("the person's code failing is a one-line fault, never a crash", () => {
+describe.concurrent("the person's code failing is a one-line fault, never a crash", () => {
   const cases: Array<[string, string, RegExp]> = [
     ["faults/throws.js", "throws", /^forward\(\) threw TypeError: .*\(throws\.js:3:\d+\)$/],
     ["faults/async-reject.mjs", "throws", /^forward\(\) threw RangeError: kernel does not fit/],
@@ -56,7 +55,7 @@ describe("the person's code failing is a one-line fault, never a crash", () => {
     ["faults/nothing.js", "missing", /^exports neither forward nor backward/],
   ];
   for (const [name, kind, message] of cases) {
-    it(`${name}: ${kind}`, async () => {
+    it(`${name}: ${kind}`, async ({ expect }) => {
       const fault = await faultOf(name);
       expect(fault.kind).toBe(kind);
       expect(fault.message).toMatch(message);
@@ -64,7 +63,7 @@ describe("the person's code failing is a one-line fault, never a crash", () => {
     });
   }
 
-  it("a TypeScript module that does not compile: load, with the line", async () => {
+  it("a TypeScript module that does not compile: load, with the line", async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), "convcheck-syntax-"));
     try {
       const file = join(dir, "broken.ts");
@@ -77,7 +76,7 @@ describe("the person's code failing is a one-line fault, never a crash", () => {
     }
   });
 
-  it("faults/hangs.js: stopped after the time limit", async () => {
+  it("faults/hangs.js: stopped after the time limit", async ({ expect }) => {
     const started = Date.now();
     const fault = await faultOf("faults/hangs.js", 300);
     expect(fault.kind).toBe("timeout");
@@ -85,7 +84,7 @@ describe("the person's code failing is a one-line fault, never a crash", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it("a fresh worker after a timeout: the next call works", async () => {
+  it("a fresh worker after a timeout: the next call works", async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), "convcheck-hang-"));
     process.env.CONVCHECK_HANG_MARK = join(dir, "mark");
     try {
@@ -102,7 +101,9 @@ describe("the person's code failing is a one-line fault, never a crash", () => {
     }
   });
 
-  it("the person's console output goes to stderr, marked, never into the report", async () => {
+  it("the person's console output goes to stderr, marked, never into the report", async ({
+    expect,
+  }) => {
     const lines: string[] = [];
     const runner = new WorkerRunner(join(IMPLS, "chatty.js"), 5000, (t) => lines.push(t));
     runners.push(runner);
@@ -114,25 +115,18 @@ describe("the person's code failing is a one-line fault, never a crash", () => {
   });
 });
 
-function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, ["bin/convcheck.js", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const cli = (...args: string[]) => runCli([...args], { env: { NO_COLOR: "1" } });
 
 describe("convcheck grad --impl (built CLI)", () => {
-  it("correct.ts: exit 0, and the forward-call count is announced on stderr first", () => {
-    const run = cli("grad", FIXTURE, "--impl", "test/impls/correct.ts");
+  it("correct.ts: exit 0, and the forward-call count is announced on stderr first", async () => {
+    const run = await cli("grad", FIXTURE, "--impl", "test/impls/correct.ts");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^PASS /);
     expect(run.stderr).toMatch(/the numerical check calls your forward 90 times/);
   });
 
-  it("classic strided forward: exit 1, forward-mismatch and matches-reference in --json", () => {
-    const run = cli("grad", FIXTURE, "--impl", "test/impls/classic.js", "--json");
+  it("classic strided forward: exit 1, forward-mismatch and matches-reference in --json", async () => {
+    const run = await cli("grad", FIXTURE, "--impl", "test/impls/classic.js", "--json");
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout).results[0];
     expect(result.status).toBe("fail");
@@ -153,8 +147,8 @@ describe("convcheck grad --impl (built CLI)", () => {
       expect(Object.keys(d).sort()).toEqual(["code", "message", "tensor"]);
   });
 
-  it("a hanging forward: exit 2 for that fixture, the others still checked", () => {
-    const run = cli(
+  it("a hanging forward: exit 2 for that fixture, the others still checked", async () => {
+    const run = await cli(
       "grad",
       FIXTURE,
       "fixtures/golden/s1-p0-5x5-k3.json",
@@ -171,8 +165,8 @@ describe("convcheck grad --impl (built CLI)", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("a wrong output shape names the dilation left out of the size formula", () => {
-    const run = cli(
+  it("a wrong output shape names the dilation left out of the size formula", async () => {
+    const run = await cli(
       "grad",
       "fixtures/golden/dil2-9x9-k3-s1-p2.json",
       "--impl",
@@ -188,8 +182,8 @@ describe("convcheck grad --impl (built CLI)", () => {
     ]);
   });
 
-  it("a missing module file: exit 2 with one line", () => {
-    const run = cli("grad", FIXTURE, "--impl", "test/impls/nope.js");
+  it("a missing module file: exit 2 with one line", async () => {
+    const run = await cli("grad", FIXTURE, "--impl", "test/impls/nope.js");
     expect(run.code).toBe(2);
     expect(run.stderr).toBe("convcheck: --impl test/impls/nope.js: no such file\n");
   });

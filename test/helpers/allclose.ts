@@ -27,6 +27,24 @@ export function expectAllClose(
   }
 }
 
+/**
+ * The same rule as a yes/no answer, for tests that must decide something
+ * (does a deliberate mistake change the values on this fixture?) rather
+ * than assert it.
+ */
+export function isAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: Closeness,
+): boolean {
+  if (actual.length !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) {
+    const bound = tolerance.atol + tolerance.rtol * Math.abs(expected[i]);
+    if (!(Math.abs(actual[i] - expected[i]) <= bound)) return false;
+  }
+  return true;
+}
+
 /** The largest absolute value, or 1 when that is smaller: a scale for atol. */
 export function scaleOf(values: ArrayLike<number>): number {
   let scale = 1;

@@ -4,6 +4,7 @@ import { type Fixture, loadFixture, parseFixture } from "../../src/fixture/load.
 import { type ImplCheckResult, runImplCheck } from "../../src/impl/check.js";
 import { Implementation, ImplFault } from "../../src/impl/implementation.js";
 import { LocalRunner } from "../../src/impl/local.js";
+import { expectAllClose, isAllClose, scaleOf } from "../helpers/allclose.js";
 
 export const IMPLS = join(import.meta.dirname, "..", "impls");
 const GOLDEN = join(import.meta.dirname, "..", "..", "fixtures", "golden");
@@ -22,21 +23,22 @@ export function fixtureOf(doc: Record<string, unknown>): Fixture {
 }
 
 /**
- * Every value within `tolerance` of its counterpart, relative to the larger
- * of 1 and the largest magnitude: the one float comparison of these tests.
+ * Every value within `tolerance` of its counterpart, measured against the
+ * larger of 1 and the largest expected magnitude, through the shared
+ * all-close helper.
  */
-export function allClose(
+export function expectClose(
   actual: ArrayLike<number>,
   expected: ArrayLike<number>,
   tolerance = 1e-9,
-): boolean {
-  if (actual.length !== expected.length) return false;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tolerance * scale)) return false;
-  }
-  return true;
+  label?: string,
+): void {
+  expectAllClose(actual, expected, { rtol: 0, atol: tolerance * scaleOf(expected) }, label);
+}
+
+/** The same test as a yes/no answer. */
+export function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-9) {
+  return isAllClose(actual, expected, { rtol: 0, atol: tolerance * scaleOf(expected) });
 }
 
 export type Module = Record<string, unknown>;
