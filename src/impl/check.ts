@@ -65,7 +65,11 @@ function forwardRule(rule: Rule, reference: Float64Array): Rule {
   return { rtol: rule.rtol, atol: ATOL_PER_LOSS * Math.max(largest, 1e-300) };
 }
 
-/** Check a person's forward and backward on one fixture: the three comparisons and a diagnosis. */
+/**
+ * Check a person's forward and backward on one fixture: the three comparisons and a diagnosis.
+ * Kinks of the fixture's head (relu, leaky_relu, l1_mean) are not judged one-sidedly here as
+ * in a reference run: a cell whose step crosses one can fail although the code is right.
+ */
 export async function runImplCheck(
   fixture: CheckInput,
   impl: Implementation,

@@ -1,8 +1,9 @@
 import type { Rule } from "../compare.js";
 import type { Geometry } from "../geometry.js";
+import { variantPasses } from "./passes.js";
 import { differs, rotate180, transpose } from "./transforms.js";
 import type { Diagnosis } from "./types.js";
-import { reference, variantPasses } from "./variants.js";
+import { reference } from "./variants.js";
 
 export interface BlindSpotInput {
   geo: Geometry;

@@ -1,11 +1,12 @@
-import { cellPasses, type Rule } from "../compare.js";
+import { cellPasses, type Rule, relativeError } from "../compare.js";
 import type { Geometry } from "../geometry.js";
 import type { TensorName } from "../numerical.js";
 import { formatIndex, unravel } from "../tensor.js";
+import { type VariantPasses, variantPasses } from "./passes.js";
 import { layoutSignatures, type Signature, scaleSignature } from "./signatures.js";
 import { agrees, differs } from "./transforms.js";
 import type { Diagnosis } from "./types.js";
-import { type NamedVariant, namedVariants, type VariantPasses, variantPasses } from "./variants.js";
+import { type NamedVariant, namedVariants } from "./variants.js";
 
 export interface GradientEvidence {
   name: TensorName;
@@ -44,7 +45,7 @@ function countFailing(a: Float64Array, b: Float64Array, rule: Rule) {
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(a[i]) || Number.isNaN(b[i])) continue;
     checked++;
-    const gap = Math.abs(a[i] - b[i]);
+    const gap = relativeError(a[i], b[i]);
     if (!cellPasses(a[i], b[i], rule)) failing++;
     if (gap > worstGap) {
       worst = i;
