@@ -106,3 +106,44 @@ describe("fixtures that cannot show a mistake say which fixture would", () => {
     expect(run.result!.impl.blindSpots.map((b) => b.code)).toContain("transposed");
   });
 });
+
+describe("either function may be missing, and results may come flat", () => {
+  it("forward only, returning one flat plain array: the output is checked and passes", async () => {
+    const { forward } = (await loadImpl("correct.js")) as { forward: (a: unknown) => unknown[] };
+    const module = { forward: (args: unknown) => (forward(args) as unknown[]).flat(3) };
+    const run = await check(golden("batch2-bias-2x1x6x6-o2-k3-p1.json"), local("flat.js", module));
+    expect(run.result!.pass).toBe(true);
+    expect(run.result!.impl.forward!.comparison.checked).toBe(2 * 2 * 6 * 6);
+    expect(run.result!.gradients).toEqual([]);
+  });
+
+  it("backward only, returning the filter gradient alone: checked through convcheck's forward", async () => {
+    const { backward } = (await loadImpl("correct.js")) as {
+      backward: (a: unknown) => { filter: unknown };
+    };
+    const module = {
+      default: { backward: async (args: unknown) => ({ filter: backward(args).filter }) },
+    };
+    const run = await check(
+      golden("batch2-bias-2x1x6x6-o2-k3-p1.json"),
+      local("only-filter.js", module),
+    );
+    const result = run.result!;
+    expect(result.pass).toBe(true);
+    expect(result.impl.forward).toBeNull();
+    expect(result.impl.forwardCalls).toBe(0);
+    expect(result.gradients.map((g) => g.name)).toEqual(["filter"]);
+    expect(result.impl.missing).toEqual(["input", "bias"]);
+  });
+
+  it("a wrong flat length is a shape error", async () => {
+    const run = await check(
+      golden("s1-p0-5x5-k3.json"),
+      local("short.js", { forward: () => new Float64Array(8) }),
+    );
+    expect(run.fault?.kind).toBe("shape");
+    expect(run.fault?.message).toBe(
+      "forward() returned a flat array of 8 values for the output, which is [3, 3]",
+    );
+  });
+});
