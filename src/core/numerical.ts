@@ -1,3 +1,4 @@
+import { biasDifference, filterDifference, inputDifference } from "./difference.js";
 import type { Geometry } from "./geometry.js";
 
 /** The tensors of one check, flat and NCHW. */
@@ -23,6 +24,9 @@ export class CellEvaluator {
   readonly columns: Float64Array;
   readonly filter: Float64Array;
   readonly bias: Float64Array | null;
+  /** Scratch rows for one cell (or filter row) at x + h and at x - h. */
+  readonly plus: Float64Array;
+  readonly minus: Float64Array;
 
   constructor(readonly problem: Problem) {
     const { geo } = problem;
@@ -31,6 +35,8 @@ export class CellEvaluator {
     this.columns = buildColumns(geo, problem.input, this.rowLength);
     this.filter = problem.filter.slice();
     this.bias = problem.bias ? problem.bias.slice() : null;
+    this.plus = new Float64Array(this.rowLength);
+    this.minus = new Float64Array(this.rowLength);
   }
 
   /** O[n][co][p] for the current (possibly perturbed) values. */
@@ -103,102 +109,6 @@ export function numericalGradient(
     if (onProgress && (i & 63) === 63) onProgress(i + 1);
   }
   return result;
-}
-
-/** sum over cells of (O+ - T)^2 - (O- - T)^2 for a whole output channel. */
-function channelDifference(
-  ev: CellEvaluator,
-  co: number,
-  set: (value: number) => void,
-  plus: number,
-  minus: number,
-): number {
-  const { geo, target } = ev.problem;
-  const outPlane = ev.outPlane;
-  let diff = 0;
-  for (let n = 0; n < geo.batch; n++) {
-    const t0 = (n * geo.outChannels + co) * outPlane;
-    for (let p = 0; p < outPlane; p++) {
-      set(plus);
-      const rp = ev.cell(n, co, p) - target[t0 + p];
-      set(minus);
-      const rm = ev.cell(n, co, p) - target[t0 + p];
-      diff += rp * rp - rm * rm;
-    }
-  }
-  return diff;
-}
-
-function filterDifference(ev: CellEvaluator, e: number, step: number): number {
-  const co = Math.floor(e / ev.rowLength);
-  const x = ev.filter[e];
-  const plus = x + step;
-  const minus = x - step;
-  const set = (value: number) => {
-    ev.filter[e] = value;
-  };
-  const diff = channelDifference(ev, co, set, plus, minus);
-  ev.filter[e] = x;
-  return (0.5 * diff) / (plus - minus);
-}
-
-function biasDifference(ev: CellEvaluator, co: number, step: number): number {
-  const bias = ev.bias as Float64Array;
-  const x = bias[co];
-  const plus = x + step;
-  const minus = x - step;
-  const set = (value: number) => {
-    bias[co] = value;
-  };
-  const diff = channelDifference(ev, co, set, plus, minus);
-  bias[co] = x;
-  return (0.5 * diff) / (plus - minus);
-}
-
-/**
- * An input element reaches output cell (oy, ox) through exactly one tap
- * (ky, kx) when oy * stride - pad + ky * dilation lands on its row (and
- * likewise for columns), and only in the output channels of its group.
- */
-function inputDifference(ev: CellEvaluator, e: number, step: number): number {
-  const { geo, target } = ev.problem;
-  const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
-  const ix = e % inWidth;
-  const iy = Math.floor(e / inWidth) % inHeight;
-  const ci = Math.floor(e / (inWidth * inHeight)) % geo.inChannels;
-  const n = Math.floor(e / (inWidth * inHeight * geo.inChannels));
-  const group = Math.floor(ci / inPerGroup);
-  const c = ci % inPerGroup;
-  const K = ev.rowLength;
-  const cols = ev.columns;
-  const firstOut = group * geo.outPerGroup;
-  const rowsBase = (n * geo.groups + group) * ev.outPlane;
-
-  let diff = 0;
-  let plus = 0;
-  let minus = 0;
-  let x = 0;
-  for (const rowTap of geo.rowTaps[iy]) {
-    for (const colTap of geo.colTaps[ix]) {
-      const p = rowTap.out * geo.outWidth + colTap.out;
-      const k = (c * kernelHeight + rowTap.kernel) * kernelWidth + colTap.kernel;
-      const at = (rowsBase + p) * K + k;
-      x = cols[at];
-      plus = x + step;
-      minus = x - step;
-      for (let co = firstOut; co < firstOut + geo.outPerGroup; co++) {
-        const t = target[(n * geo.outChannels + co) * ev.outPlane + p];
-        cols[at] = plus;
-        const rp = ev.cell(n, co, p) - t;
-        cols[at] = minus;
-        const rm = ev.cell(n, co, p) - t;
-        diff += rp * rp - rm * rm;
-      }
-      cols[at] = x;
-    }
-  }
-  if (diff === 0 && plus === minus) return 0;
-  return (0.5 * diff) / (plus - minus);
 }
 
 /**
