@@ -1,3 +1,4 @@
+import { im2col, rowLengthOf } from "./columns.js";
 import { biasDifference, filterDifference, inputDifference } from "./difference.js";
 import type { Geometry } from "./geometry.js";
 
@@ -14,9 +15,9 @@ export type TensorName = "filter" | "input" | "bias";
 
 /**
  * The forward pass laid out for re-evaluating single output cells: each
- * output cell's receptive field (zeros where it falls in padding) is one
- * contiguous row of `columns`, in the filter's own (c, ky, kx) order, so an
- * output cell is bias + one dot product with the filter's row.
+ * output cell's receptive field is one contiguous row of `columns` (the
+ * im2col layout of columns.ts), so an output cell is bias + one dot product
+ * with the filter's row.
  */
 export class CellEvaluator {
   readonly rowLength: number;
@@ -30,9 +31,9 @@ export class CellEvaluator {
 
   constructor(readonly problem: Problem) {
     const { geo } = problem;
-    this.rowLength = geo.inPerGroup * geo.kernelHeight * geo.kernelWidth;
+    this.rowLength = rowLengthOf(geo);
     this.outPlane = geo.outHeight * geo.outWidth;
-    this.columns = buildColumns(geo, problem.input, this.rowLength);
+    this.columns = im2col(geo, problem.input);
     this.filter = problem.filter.slice();
     this.bias = problem.bias ? problem.bias.slice() : null;
     this.plus = new Float64Array(this.rowLength);
@@ -52,37 +53,6 @@ export class CellEvaluator {
     for (let k = 0; k < K; k++) sum += cols[row + k] * filter[f + k];
     return sum;
   }
-}
-
-function buildColumns(geo: Geometry, input: Float64Array, rowLength: number): Float64Array {
-  const { outHeight, outWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
-  const outPlane = outHeight * outWidth;
-  const inPlane = geo.inHeight * geo.inWidth;
-  const columns = new Float64Array(geo.batch * geo.groups * outPlane * rowLength);
-  for (let n = 0; n < geo.batch; n++) {
-    for (let g = 0; g < geo.groups; g++) {
-      const base = (n * geo.groups + g) * outPlane * rowLength;
-      for (let c = 0; c < inPerGroup; c++) {
-        const inBase = (n * geo.inChannels + g * inPerGroup + c) * inPlane;
-        for (let ky = 0; ky < kernelHeight; ky++) {
-          const [oy0, oy1] = geo.rowRange[ky];
-          for (let kx = 0; kx < kernelWidth; kx++) {
-            const [ox0, ox1] = geo.colRange[kx];
-            const k = (c * kernelHeight + ky) * kernelWidth + kx;
-            for (let oy = oy0; oy < oy1; oy++) {
-              const iy = oy * geo.strideHeight - geo.padTop + ky * geo.dilationHeight;
-              for (let ox = ox0; ox < ox1; ox++) {
-                const ix = ox * geo.strideWidth - geo.padLeft + kx * geo.dilationWidth;
-                columns[base + (oy * outWidth + ox) * rowLength + k] =
-                  input[inBase + iy * geo.inWidth + ix];
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-  return columns;
 }
 
 /**

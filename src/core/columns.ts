@@ -1,0 +1,90 @@
+import type { Geometry } from "./geometry.js";
+
+/**
+ * The im2col layout: for batch n and group g, row p = oy * outWidth + ox
+ * holds output cell p's receptive field, K = inPerGroup * kernelHeight *
+ * kernelWidth values in the filter's own (c, ky, kx) order, zeros where the
+ * window lies in padding. An output cell is then bias + one contiguous dot
+ * product with a filter row, and every pass reads memory in order.
+ * Index convention: iy = oy * strideHeight - padTop + ky * dilationHeight
+ * (likewise for columns).
+ */
+export function rowLengthOf(geo: Geometry): number {
+  return geo.inPerGroup * geo.kernelHeight * geo.kernelWidth;
+}
+
+/**
+ * columns[(n * groups + g) * outPlane + p][k]; `into` is reused when given.
+ * Rows are written in order, each one tap after another, so the writes run
+ * through memory once and the reads stay within a few input rows.
+ */
+export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array): Float64Array {
+  const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = geo;
+  const K = rowLengthOf(geo);
+  const outPlane = geo.outHeight * geo.outWidth;
+  const inPlane = inHeight * inWidth;
+  const columns = into ?? new Float64Array(geo.batch * geo.groups * outPlane * K);
+  let to = 0;
+  for (let n = 0; n < geo.batch; n++) {
+    for (let g = 0; g < geo.groups; g++) {
+      const groupBase = (n * geo.inChannels + g * inPerGroup) * inPlane;
+      for (let oy = 0; oy < geo.outHeight; oy++) {
+        const iy0 = oy * strideHeight - geo.padTop;
+        for (let ox = 0; ox < geo.outWidth; ox++) {
+          const ix0 = ox * strideWidth - geo.padLeft;
+          for (let c = 0; c < inPerGroup; c++) {
+            const inBase = groupBase + c * inPlane;
+            for (let ky = 0; ky < kernelHeight; ky++) {
+              const iy = iy0 + ky * dilationHeight;
+              if (iy < 0 || iy >= inHeight) {
+                for (let kx = 0; kx < kernelWidth; kx++) columns[to++] = 0;
+                continue;
+              }
+              const row = inBase + iy * inWidth;
+              for (let kx = 0; kx < kernelWidth; kx++) {
+                const ix = ix0 + kx * dilationWidth;
+                columns[to++] = ix >= 0 && ix < inWidth ? input[row + ix] : 0;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return columns;
+}
+
+/** dI[n][ci][iy][ix] += dColumns at every (p, k) that reads it: im2col run backwards. */
+export function col2imAdd(geo: Geometry, dColumns: Float64Array, dInput: Float64Array): void {
+  const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = geo;
+  const inPlane = inHeight * inWidth;
+  let from = 0;
+  for (let n = 0; n < geo.batch; n++) {
+    for (let g = 0; g < geo.groups; g++) {
+      const groupBase = (n * geo.inChannels + g * inPerGroup) * inPlane;
+      for (let oy = 0; oy < geo.outHeight; oy++) {
+        const iy0 = oy * strideHeight - geo.padTop;
+        for (let ox = 0; ox < geo.outWidth; ox++) {
+          const ix0 = ox * strideWidth - geo.padLeft;
+          for (let c = 0; c < inPerGroup; c++) {
+            const inBase = groupBase + c * inPlane;
+            for (let ky = 0; ky < kernelHeight; ky++) {
+              const iy = iy0 + ky * dilationHeight;
+              if (iy < 0 || iy >= inHeight) {
+                from += kernelWidth;
+                continue;
+              }
+              const row = inBase + iy * inWidth;
+              for (let kx = 0; kx < kernelWidth; kx++, from++) {
+                const ix = ix0 + kx * dilationWidth;
+                if (ix >= 0 && ix < inWidth) dInput[row + ix] += dColumns[from];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
