@@ -9,6 +9,7 @@ import { exitCode, type Outcome, summarise } from "./outcome.js";
 import { colorFor, write } from "./output.js";
 import { reportJson } from "./report/json.js";
 import { reportText } from "./report/text.js";
+import { inOrder, startScale } from "./scale.js";
 
 export interface GradOptions {
   json?: boolean;
@@ -24,6 +25,10 @@ export interface GradOptions {
   epsSweep?: boolean;
   impl?: string;
   implTimeout?: number;
+  sample?: number;
+  seed?: number;
+  fast?: boolean;
+  workers?: number;
 }
 
 function describeError(error: unknown): string {
@@ -58,20 +63,19 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
   }
   const checker = openChecker(options, checkFile);
   if (!checker) return 2;
-  const outcomes: Outcome[] = [];
-  for (const entry of entries) {
-    if (entry.problem) {
-      outcomes.push({ file: entry.file, status: "error", error: entry.problem });
-      continue;
-    }
-    outcomes.push(
-      await checker.check(entry.file, {
-        rule,
-        precision: options.float32 ? "float32" : "float64",
-        sweep: options.epsSweep ?? false,
-      }),
-    );
-  }
+  const scale = startScale(options);
+  // A person's module answers one call at a time: its fixtures go one by one.
+  const concurrency = options.impl ? 1 : scale.concurrency;
+  const outcomes = await inOrder(entries, concurrency, async (entry): Promise<Outcome> => {
+    if (entry.problem) return { file: entry.file, status: "error", error: entry.problem };
+    return checker.check(entry.file, {
+      rule,
+      precision: options.float32 ? "float32" : "float64",
+      sweep: options.epsSweep ?? false,
+      ...scale.options,
+    });
+  });
+  await scale.finish();
 
   await checker.close();
   const summary = summarise(outcomes);

@@ -5,7 +5,13 @@ import { addExplainCommand } from "./explain.js";
 import { gradCommand } from "./grad.js";
 import { implTimeoutOption } from "./impl-options.js";
 import { addNewCommand } from "./new.js";
-import { collect, nonNegativeNumber, positiveNumber } from "./options.js";
+import {
+  collect,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+  seedNumber,
+} from "./options.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -48,6 +54,28 @@ function buildProgram(): Command {
     )
     .option("--float32", "run the reference in float32, every operation rounded")
     .option("--eps-sweep", "rerun the numerical gradient over a range of steps and read the curve")
+    .addOption(
+      new Option(
+        "--sample <n>",
+        "check n cells per tensor, corners and cells next to padding among them",
+      ).argParser(positiveInteger),
+    )
+    .option(
+      "--fast",
+      "directional checks first; cells are checked only in a tensor where one fails",
+    )
+    .addOption(
+      new Option(
+        "--seed <n>",
+        "seed of --sample and --fast (the report prints the one used)",
+      ).argParser(seedNumber),
+    )
+    .addOption(
+      new Option(
+        "--workers <n>",
+        "worker threads for large checks (default: one per core)",
+      ).argParser(positiveInteger),
+    )
     .option("--exclude <glob>", "leave out fixtures matching the glob (repeatable)", collect, [])
     .option("--impl <file>", "check your own forward/backward module (.js, .mjs, .cjs, .ts)")
     .addOption(implTimeoutOption())

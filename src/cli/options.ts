@@ -33,6 +33,14 @@ export function nonNegativeInteger(value: string): number {
   return n;
 }
 
+export function seedNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n >= 2 ** 32) {
+    throw new InvalidArgumentError(`expected a whole number from 0 to 4294967295, got "${value}"`);
+  }
+  return n;
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

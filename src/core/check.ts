@@ -1,4 +1,5 @@
 import { type Comparison, compare, type Rule, relativeError } from "./compare.js";
+import { type DirectionCheck, directionalChecks } from "./directional.js";
 import type { Geometry } from "./geometry.js";
 import { type Head, isPlain, PLAIN_HEAD } from "./head.js";
 import { CellEvaluator, numericalGradient, type Problem, type TensorName } from "./numerical.js";
@@ -6,6 +7,7 @@ import { headNumerical } from "./numerical-head.js";
 import { overflowError, tooLarge } from "./overflow.js";
 import { float32Numerical } from "./precision.js";
 import { lossScale, type Precision, reference } from "./reference.js";
+import { sampleCells } from "./sample.js";
 import { epsSweep, explainedByRounding, type Sweep } from "./sweep.js";
 import type { Tensor } from "./tensor.js";
 import { defaultsFor, type FullRule, resolveRule, rmsOf, stepFloor, stepFor } from "./tolerance.js";
@@ -38,6 +40,7 @@ export type NumericalRunner = (
   tensor: TensorName,
   elements: Int32Array,
   step: number,
+  onProgress?: (cells: number) => void,
 ) => Promise<Float64Array>;
 
 export interface CheckOptions {
@@ -49,6 +52,14 @@ export interface CheckOptions {
   precision?: Precision;
   /** Also rerun the numerical gradient over a range of steps. */
   sweep?: boolean;
+  /** Check `count` cells per tensor, drawn by a generator seeded with `seed`. */
+  sample?: { count: number; seed: number };
+  /** Directional checks first; cells are checked only in a tensor where one fails. */
+  fast?: { directions: number; seed: number };
+  /** Told how many cells the check will compute, once they are chosen. */
+  onCellsPlanned?: (cells: number) => void;
+  /** Told how many more cells have their numerical gradient. */
+  onProgress?: (cells: number) => void;
 }
 
 export interface TensorCheck {
@@ -64,6 +75,8 @@ export interface TensorCheck {
   kinks: Map<number, { left: number; right: number }>;
   /** For a failing tensor: a ten times larger step shrinks the disagreement. */
   roundingExplained: boolean;
+  /** With --fast: the directional checks, before any cell was checked. */
+  directions?: DirectionCheck[] | null;
 }
 
 export interface ExpectedCheck {
@@ -86,11 +99,13 @@ export interface CheckResult {
   expected: ExpectedCheck[];
   warnings: Warning[];
   sweep: Sweep | null;
+  sample?: { count: number; seed: number } | null;
+  fast?: { directions: number; seed: number } | null;
   pass: boolean;
 }
 
-export const runInThread: NumericalRunner = async (problem, tensor, elements, step) =>
-  numericalGradient(new CellEvaluator(problem), tensor, elements, step);
+export const runInThread: NumericalRunner = async (problem, tensor, elements, step, onProgress) =>
+  numericalGradient(new CellEvaluator(problem), tensor, elements, step, onProgress);
 
 function allCells(count: number): Int32Array {
   const cells = new Int32Array(count);
@@ -103,6 +118,7 @@ export interface NumericalSetting {
   head: Head;
   precision: Precision;
   runner: NumericalRunner;
+  onProgress?: (cells: number) => void;
 }
 
 /** Numerical gradients of some cells, by the method that suits the head and precision. */
@@ -114,10 +130,17 @@ export async function numericalFor(
 ): Promise<{ values: Float64Array; kinks: Map<number, { left: number; right: number }> }> {
   const { problem, head, precision } = setting;
   if (precision === "float32") {
-    return { values: float32Numerical(problem, head, tensor, cells, step), kinks: new Map() };
+    const values = float32Numerical(problem, head, tensor, cells, step);
+    setting.onProgress?.(cells.length);
+    return { values, kinks: new Map() };
   }
-  if (!isPlain(head)) return headNumerical(new CellEvaluator(problem), head, tensor, cells, step);
-  return { values: await setting.runner(problem, tensor, cells, step), kinks: new Map() };
+  if (!isPlain(head)) {
+    const found = headNumerical(new CellEvaluator(problem), head, tensor, cells, step);
+    setting.onProgress?.(cells.length);
+    return found;
+  }
+  const values = await setting.runner(problem, tensor, cells, step, setting.onProgress);
+  return { values, kinks: new Map() };
 }
 
 /** Run the reference correlation, its gradients and the numerical check. */
@@ -169,13 +192,25 @@ export async function runCheck(
     bias: stepFloor(residualRms, 1),
   };
 
-  const gradients: TensorCheck[] = [];
-  for (const [name, tensor] of tensors) {
-    const selected = options.select?.(name, tensor.shape) ?? null;
-    const cells = selected ?? allCells(tensor.data.length);
+  // Plan every tensor first (directions, cells), so progress knows the whole job.
+  const plans = tensors.map(([name, tensor]) => {
     const step = stepFor(rule.eps, tensor.data, floors[name]);
+    const grad = analytic[name] as Float64Array;
+    const directions = options.fast
+      ? directionalChecks(problem, { head, precision, rule }, name, grad, step, options.fast)
+      : null;
+    const located = directions === null || directions.some((d) => !d.pass);
+    const selected = located ? selectCells(options, name, tensor.shape, geo) : new Int32Array(0);
+    const cells = selected ?? allCells(tensor.data.length);
+    return { name, tensor, step, grad, directions, selected, cells };
+  });
+  options.onCellsPlanned?.(plans.reduce((sum, plan) => sum + plan.cells.length, 0));
+
+  const gradients: TensorCheck[] = [];
+  const { onProgress } = options;
+  for (const { name, tensor, step, grad, directions, selected, cells } of plans) {
     const { values, kinks } = await numericalFor(
-      { problem, head, precision, runner } as NumericalSetting,
+      { problem, head, precision, runner, onProgress },
       name,
       cells,
       step,
@@ -184,7 +219,8 @@ export async function runCheck(
     cells.forEach((cell, i) => {
       numerical[cell] = values[i];
     });
-    const grad = analytic[name] as Float64Array;
+    // When a direction fails, the per-cell check that follows gives the verdict.
+    const comparison = judgeKinks(compare(grad, numerical, rule, cells), grad, kinks, rule);
     gradients.push({
       name,
       shape: tensor.shape,
@@ -192,9 +228,10 @@ export async function runCheck(
       analytic: grad,
       numerical,
       cells: selected,
-      comparison: judgeKinks(compare(grad, numerical, rule, cells), grad, kinks, rule),
+      comparison,
       kinks,
       roundingExplained: false,
+      directions,
     });
   }
   const setting: NumericalSetting = { problem, head, precision, runner };
@@ -215,8 +252,22 @@ export async function runCheck(
     expected,
     warnings: fixtureWarnings(geo, fixture),
     sweep,
+    sample: options.sample ?? null,
+    fast: options.fast ?? null,
     pass: gradients.every((g) => g.comparison.pass) && expected.every((e) => e.comparison.pass),
   };
+}
+
+/** The cells a tensor's per-cell check covers; null for all of them. */
+function selectCells(
+  options: CheckOptions,
+  name: TensorName,
+  shape: number[],
+  geo: Geometry,
+): Int32Array | null {
+  if (options.sample)
+    return sampleCells(name, shape, geo, options.sample.count, options.sample.seed);
+  return options.select?.(name, shape) ?? null;
 }
 
 /**

@@ -16,11 +16,20 @@ export function forward(
   filter: Float64Array,
   bias: Float64Array | null,
 ): Float64Array {
+  return forwardColumns(geo, im2col(geo, input), filter, bias);
+}
+
+/** The forward pass from the input's columns, into `output` when given. */
+export function forwardColumns(
+  geo: Geometry,
+  cols: Float64Array,
+  filter: Float64Array,
+  bias: Float64Array | null,
+  output = new Float64Array(geo.batch * geo.outChannels * geo.outHeight * geo.outWidth),
+): Float64Array {
   const K = rowLengthOf(geo);
   const outPlane = geo.outHeight * geo.outWidth;
   const { outPerGroup, outChannels } = geo;
-  const cols = im2col(geo, input);
-  const output = new Float64Array(geo.batch * outChannels * outPlane);
 
   for (let n = 0; n < geo.batch; n++) {
     for (let g = 0; g < geo.groups; g++) {

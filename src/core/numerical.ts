@@ -69,15 +69,17 @@ export function numericalGradient(
   tensor: TensorName,
   elements: ArrayLike<number>,
   step: number,
-  onProgress?: (done: number) => void,
+  /** Told of each further 64 elements done. */
+  onProgress?: (more: number) => void,
 ): Float64Array {
   const result = new Float64Array(elements.length);
   const visit =
     tensor === "filter" ? filterDifference : tensor === "input" ? inputDifference : biasDifference;
   for (let i = 0; i < elements.length; i++) {
     result[i] = visit(evaluator, elements[i], step);
-    if (onProgress && (i & 63) === 63) onProgress(i + 1);
+    if (onProgress && (i & 63) === 63) onProgress(64);
   }
+  onProgress?.(elements.length & 63);
   return result;
 }
 
@@ -106,4 +108,17 @@ export async function numericalByRerun(
     result[i] = (up - down) / (plus - minus);
   }
   return result;
+}
+
+/**
+ * Multiply-adds the local recompute spends on one element of `tensor`, on
+ * average: two dot products of length K per output cell it reaches. Used to
+ * decide where the work runs, never to compute anything.
+ */
+export function numericalWork(geo: Geometry, tensor: TensorName): number {
+  const K = rowLengthOf(geo);
+  const outPlane = geo.outHeight * geo.outWidth;
+  if (tensor !== "input") return 2 * K * geo.batch * outPlane;
+  const taps = (lists: unknown[][]) => lists.reduce((sum, l) => sum + l.length, 0) / lists.length;
+  return 2 * K * geo.outPerGroup * taps(geo.rowTaps) * taps(geo.colTaps);
 }

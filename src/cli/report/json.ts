@@ -32,6 +32,7 @@ function gradientJson(g: TensorCheck) {
       ...sides,
     })),
     roundingExplained: g.roundingExplained,
+    directions: g.directions ?? null,
     pass: c.pass,
   };
 }
@@ -61,6 +62,8 @@ export function outcomeJson(outcome: Outcome) {
     lossFunction: result.head.loss.name,
     precision: result.precision,
     epsSweep: result.sweep,
+    sample: result.sample ?? null,
+    fast: result.fast ?? null,
     geometry: {
       inputShape: geo.inputShape,
       filterShape: geo.filterShape,

@@ -13,6 +13,7 @@ import {
   implReferenceLines,
   implTail,
 } from "./impl-text.js";
+import { directionLines, directionsOnly, scaleLines } from "./scale-text.js";
 
 export interface TextOptions {
   color: ChalkInstance;
@@ -174,9 +175,10 @@ function tensorSection(g: TensorCheck, options: TextOptions, rtol: number): stri
       ? `worst ${index(unravel(cmp.worst, g.shape))} rel error ${err(cmp.relError[cmp.worst])}`
       : "nothing checked";
   const failing = cmp.failing.length ? c.red(`, ${cmp.failing.length} failing`) : "";
-  const lines = [
-    `  ${c.bold(TENSOR_TITLE[g.name])} ${shape(g.shape)}  ${status}  ${worst}  (${counted}${failing}, step ${num(g.step, 3)})`,
-  ];
+  const summary = directionsOnly(g) ?? `${worst}  (${counted}${failing}, step ${num(g.step, 3)})`;
+  const lines = [`  ${c.bold(TENSOR_TITLE[g.name])} ${shape(g.shape)}  ${status}  ${summary}`];
+  if (cmp.checked === 0) return lines;
+  lines.push(...directionLines(g, c));
   lines.push(...tensorNotes(g, c));
   const dims = g.shape.length === 1 ? [1, g.shape[0]] : g.shape.slice(-2);
   const small = dims[1] <= MAX_GRID_COLUMNS && g.analytic.length <= MAX_GRID_CELLS;
@@ -210,6 +212,7 @@ function geometryLines(result: CheckResult, c: ChalkInstance): string[] {
     `  ${c.dim("geometry")}  stride ${g.strideHeight}x${g.strideWidth}  dilation ${g.dilationHeight}x${g.dilationWidth}  groups ${g.groups}  pads top ${g.padTop} bottom ${g.padBottom} left ${g.padLeft} right ${g.padRight}`,
     `  ${c.dim("loss")}      ${num(result.loss, 12)}`,
     `  ${c.dim("rule")}      |analytic - numerical| <= atol + rtol * max(|analytic|, |numerical|)  rtol ${num(r.rtol, 3)}  atol ${num(r.atol, 3)}  eps ${num(r.eps, 3)}`,
+    ...scaleLines(result, c),
   ];
 }
 

@@ -1,0 +1,96 @@
+import { im2col } from "./columns.js";
+import { cellPasses, type Rule, relativeError } from "./compare.js";
+import { forwardColumns } from "./conv.js";
+import { type Head, headLoss } from "./head.js";
+import type { Problem, TensorName } from "./numerical.js";
+import { seededRandom } from "./random.js";
+import { lossAt, type Precision } from "./reference.js";
+
+/** Directions per tensor for --fast. */
+export const DEFAULT_DIRECTIONS = 3;
+
+/** One direction of `--fast`: the two sides of d/dt E(x + t d) at t = 0. */
+export interface DirectionCheck {
+  /** sum_i analytic[i] * d[i] */
+  analytic: number;
+  /** (E(x + h d) - E(x - h d)) / 2h, each E a full forward pass */
+  numerical: number;
+  relError: number;
+  pass: boolean;
+}
+
+/** A direction with every entry uniform in [-1, 1), from the seeded generator. */
+export function randomDirection(length: number, next: () => number): Float64Array {
+  const d = new Float64Array(length);
+  for (let i = 0; i < length; i++) d[i] = 2 * next() - 1;
+  return d;
+}
+
+export interface DirectionalSetting {
+  head: Head;
+  precision: Precision;
+  rule: Rule;
+}
+
+/**
+ * The loss through the whole forward pass as a function of the problem.
+ * When only the filter or the bias moves, the input's columns are the same
+ * at every point and are laid out once.
+ */
+function lossFunction(problem: Problem, tensor: TensorName, setting: DirectionalSetting) {
+  const { head, precision } = setting;
+  if (precision !== "float64" || tensor === "input") {
+    return (at: Problem) => lossAt(at, head, precision);
+  }
+  const columns = im2col(problem.geo, problem.input);
+  const output = new Float64Array(problem.target.length);
+  return (at: Problem) =>
+    headLoss(head, forwardColumns(at.geo, columns, at.filter, at.bias, output), at.target);
+}
+
+/**
+ * Directional checks of one tensor's gradient: for `directions` seeded
+ * random directions d, the derivative of the loss along d by central
+ * differences through the whole forward pass, against the dot product of
+ * the analytic gradient with d. Cheap (two forward passes per direction) but
+ * blind to where an error sits, and an error in a single cell only shows
+ * when it is larger than about rtol * sqrt(cells) times the typical
+ * gradient; a failing direction is located by the per-cell check.
+ */
+export function directionalChecks(
+  problem: Problem,
+  setting: DirectionalSetting,
+  tensor: TensorName,
+  analytic: Float64Array,
+  step: number,
+  options: { directions: number; seed: number },
+): DirectionCheck[] {
+  const original = problem[tensor] as Float64Array;
+  const moved = original.slice();
+  const at: Problem = { ...problem, [tensor]: moved };
+  const lossOf = lossFunction(problem, tensor, setting);
+  const next = seededRandom(directionSeed(options.seed, tensor));
+  const checks: DirectionCheck[] = [];
+  for (let r = 0; r < options.directions; r++) {
+    const d = randomDirection(original.length, next);
+    let dot = 0;
+    for (let i = 0; i < d.length; i++) dot += analytic[i] * d[i];
+    for (let i = 0; i < d.length; i++) moved[i] = original[i] + step * d[i];
+    const up = lossOf(at);
+    for (let i = 0; i < d.length; i++) moved[i] = original[i] - step * d[i];
+    const down = lossOf(at);
+    const numerical = (up - down) / (2 * step);
+    checks.push({
+      analytic: dot,
+      numerical,
+      relError: relativeError(dot, numerical),
+      pass: cellPasses(dot, numerical, setting.rule),
+    });
+  }
+  return checks;
+}
+
+function directionSeed(seed: number, tensor: TensorName): number {
+  const salt = { filter: 0x68e31da4, input: 0xb5297a4d, bias: 0x1b56c4e9 }[tensor];
+  return (Math.imul(seed ^ salt, 0x165667b1) ^ (seed >>> 13)) >>> 0;
+}
