@@ -1,5 +1,3 @@
-import { seededRandom } from "../src/core/random.js";
-
 /** One benchmark geometry, in the fixture's own terms. */
 export interface BenchCase {
   name: string;

@@ -105,7 +105,7 @@ describe("grad --sample", () => {
     expect(checked).toBe(input.checked);
     expect(checked).toBeGreaterThanOrEqual(10);
     expect(checked).toBeLessThan(numerical.length);
-    numerical.forEach((v, i) => expect(relError[i] === null).toBe(v === null));
+    expect(relError.map((v) => v === null)).toEqual(numerical.map((v) => v === null));
     expect(numerical[0]).not.toBeNull();
     expect(numerical[numerical.length - 1]).not.toBeNull();
   });
