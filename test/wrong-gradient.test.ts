@@ -7,7 +7,7 @@ import { CellEvaluator, numericalGradient, type TensorName } from "../src/core/n
 import { reference } from "../src/core/reference.js";
 import { sampleCells } from "../src/core/sample.js";
 import type { parallelRunner } from "../src/parallel/pool.js";
-import { root } from "./helpers/cli.js";
+import { root, runCli } from "./helpers/cli.js";
 import { randomProblem } from "./helpers/random-problem.js";
 
 const RULE = { rtol: 1e-6, atol: 1e-9 };
@@ -53,12 +53,12 @@ describe("a known-wrong gradient fails in every mode", () => {
         expect(compare(wrong, numerical, RULE, cells).failing).toEqual([cell]);
       });
 
-      it(`${label}: --fast`, () => {
+      it(`${label}: --fast`, async () => {
         const setting = { head: PLAIN_HEAD, precision: "float64" as const, rule: RULE };
         const check = (g: Float64Array) =>
           directionalChecks(problem, setting, tensor, g, STEP, { directions: 3, seed: 5 });
-        expect(check(right).every((d) => d.pass)).toBe(true);
-        expect(check(wrong).some((d) => !d.pass)).toBe(true);
+        expect((await check(right)).every((d) => d.pass)).toBe(true);
+        expect((await check(wrong)).some((d) => !d.pass)).toBe(true);
       });
 
       it(`${label}: on two worker threads`, async () => {
@@ -76,5 +76,26 @@ describe("a known-wrong gradient fails in every mode", () => {
         }
       });
     }
+  }
+});
+
+describe("grad --impl with one wrong filter cell fails in every mode", () => {
+  const fixture = "fixtures/golden/chw-3x8x8-o4-k3-s1-p1-bias.json";
+  const impl = "test/impls/last-cell-off.js";
+  const modes = [
+    [],
+    ["--sample", "3"],
+    ["--fast"],
+    ["--fast", "--sample", "5"],
+    ["--workers", "2"],
+  ];
+  for (const mode of modes) {
+    it(`x=[3,8,8] f=[4,3,3,3] ${mode.join(" ") || "full"}: exit 1, the cell named`, async () => {
+      const run = await runCli(["grad", fixture, "--impl", impl, "--seed", "3", ...mode, "--json"]);
+      expect(run.code, run.stderr).toBe(1);
+      const filter = JSON.parse(run.stdout).results[0].gradients.filter;
+      expect(filter.failing).toEqual([[3, 2, 2, 2]]);
+      expect(filter.pass).toBe(false);
+    });
   }
 });

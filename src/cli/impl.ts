@@ -110,7 +110,7 @@ export function openChecker(
     options.impl,
     options.implTimeout ?? DEFAULT_IMPL_TIMEOUT_MS,
     (line) => process.stderr.write(`convcheck: ${line}\n`),
-    "a smaller fixture checks faster",
+    "--sample N or --fast checks fewer cells",
   );
   return { check: (file, o) => session.checkFile(file, o), close: () => session.close() };
 }

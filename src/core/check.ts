@@ -193,17 +193,17 @@ export async function runCheck(
   };
 
   // Plan every tensor first (directions, cells), so progress knows the whole job.
-  const plans = tensors.map(([name, tensor]) => {
+  const plans = [];
+  for (const [name, tensor] of tensors) {
     const step = stepFor(rule.eps, tensor.data, floors[name]);
     const grad = analytic[name] as Float64Array;
     const directions = options.fast
-      ? directionalChecks(problem, { head, precision, rule }, name, grad, step, options.fast)
+      ? await directionalChecks(problem, { head, precision, rule }, name, grad, step, options.fast)
       : null;
-    const located = directions === null || directions.some((d) => !d.pass);
-    const selected = located ? selectCells(options, name, tensor.shape, geo) : new Int32Array(0);
+    const selected = cellsToCheck(options, name, tensor.shape, geo, directions);
     const cells = selected ?? allCells(tensor.data.length);
-    return { name, tensor, step, grad, directions, selected, cells };
-  });
+    plans.push({ name, tensor, step, grad, directions, selected, cells });
+  }
   options.onCellsPlanned?.(plans.reduce((sum, plan) => sum + plan.cells.length, 0));
 
   const gradients: TensorCheck[] = [];
@@ -258,15 +258,20 @@ export async function runCheck(
   };
 }
 
-/** The cells a tensor's per-cell check covers; null for all of them. */
-function selectCells(
-  options: CheckOptions,
+/**
+ * The cells a tensor's per-cell check covers: null for all of them, none
+ * when every direction of --fast agreed, a seeded sample with --sample.
+ */
+export function cellsToCheck(
+  options: Pick<CheckOptions, "sample" | "select">,
   name: TensorName,
   shape: number[],
   geo: Geometry,
+  directions: DirectionCheck[] | null,
 ): Int32Array | null {
-  if (options.sample)
-    return sampleCells(name, shape, geo, options.sample.count, options.sample.seed);
+  if (directions?.every((d) => d.pass)) return new Int32Array(0);
+  const { sample } = options;
+  if (sample) return sampleCells(name, shape, geo, sample.count, sample.seed);
   return options.select?.(name, shape) ?? null;
 }
 

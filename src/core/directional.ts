@@ -29,23 +29,36 @@ export function randomDirection(length: number, next: () => number): Float64Arra
 export interface DirectionalSetting {
   head: Head;
   precision: Precision;
-  rule: Rule;
 }
 
+/** E as a function of one tensor's values, everything else held fixed. */
+export type LossAlong = (values: Float64Array) => number | Promise<number>;
+
 /**
- * The loss through the whole forward pass as a function of the problem.
- * When only the filter or the bias moves, the input's columns are the same
- * at every point and are laid out once.
+ * E through convcheck's own forward pass as a function of `tensor`. When
+ * only the filter or the bias moves, the input's columns are the same at
+ * every point and are laid out once.
  */
-function lossFunction(problem: Problem, tensor: TensorName, setting: DirectionalSetting) {
+export function referenceLoss(
+  problem: Problem,
+  tensor: TensorName,
+  setting: DirectionalSetting,
+): LossAlong {
   const { head, precision } = setting;
   if (precision !== "float64" || tensor === "input") {
-    return (at: Problem) => lossAt(at, head, precision);
+    return (values) => lossAt({ ...problem, [tensor]: values }, head, precision);
   }
   const columns = im2col(problem.geo, problem.input);
   const output = new Float64Array(problem.target.length);
-  return (at: Problem) =>
-    headLoss(head, forwardColumns(at.geo, columns, at.filter, at.bias, output), at.target);
+  return (values) => {
+    const filter = tensor === "filter" ? values : problem.filter;
+    const bias = tensor === "bias" ? values : problem.bias;
+    return headLoss(
+      head,
+      forwardColumns(problem.geo, columns, filter, bias, output),
+      problem.target,
+    );
+  };
 }
 
 /**
@@ -57,18 +70,16 @@ function lossFunction(problem: Problem, tensor: TensorName, setting: Directional
  * when it is larger than about rtol * sqrt(cells) times the typical
  * gradient; a failing direction is located by the per-cell check.
  */
-export function directionalChecks(
-  problem: Problem,
-  setting: DirectionalSetting,
+export async function directionsAlong(
+  lossOf: LossAlong,
   tensor: TensorName,
+  original: Float64Array,
   analytic: Float64Array,
   step: number,
+  rule: Rule,
   options: { directions: number; seed: number },
-): DirectionCheck[] {
-  const original = problem[tensor] as Float64Array;
+): Promise<DirectionCheck[]> {
   const moved = original.slice();
-  const at: Problem = { ...problem, [tensor]: moved };
-  const lossOf = lossFunction(problem, tensor, setting);
   const next = seededRandom(directionSeed(options.seed, tensor));
   const checks: DirectionCheck[] = [];
   for (let r = 0; r < options.directions; r++) {
@@ -76,18 +87,32 @@ export function directionalChecks(
     let dot = 0;
     for (let i = 0; i < d.length; i++) dot += analytic[i] * d[i];
     for (let i = 0; i < d.length; i++) moved[i] = original[i] + step * d[i];
-    const up = lossOf(at);
+    const up = await lossOf(moved);
     for (let i = 0; i < d.length; i++) moved[i] = original[i] - step * d[i];
-    const down = lossOf(at);
+    const down = await lossOf(moved);
     const numerical = (up - down) / (2 * step);
     checks.push({
       analytic: dot,
       numerical,
       relError: relativeError(dot, numerical),
-      pass: cellPasses(dot, numerical, setting.rule),
+      pass: cellPasses(dot, numerical, rule),
     });
   }
   return checks;
+}
+
+/** Directional checks through convcheck's own forward pass. */
+export function directionalChecks(
+  problem: Problem,
+  setting: DirectionalSetting & { rule: Rule },
+  tensor: TensorName,
+  analytic: Float64Array,
+  step: number,
+  options: { directions: number; seed: number },
+): Promise<DirectionCheck[]> {
+  const lossOf = referenceLoss(problem, tensor, setting);
+  const original = problem[tensor] as Float64Array;
+  return directionsAlong(lossOf, tensor, original, analytic, step, setting.rule, options);
 }
 
 function directionSeed(seed: number, tensor: TensorName): number {

@@ -93,6 +93,7 @@ export async function numericalByRerun(
   data: Float64Array,
   elements: ArrayLike<number>,
   step: number,
+  onProgress?: (more: number) => void,
 ): Promise<Float64Array> {
   const result = new Float64Array(elements.length);
   for (let i = 0; i < elements.length; i++) {
@@ -106,6 +107,7 @@ export async function numericalByRerun(
     const down = await lossAt();
     data[e] = x;
     result[i] = (up - down) / (plus - minus);
+    onProgress?.(1);
   }
   return result;
 }

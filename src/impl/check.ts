@@ -2,6 +2,7 @@ import {
   type CheckInput,
   type CheckOptions,
   type CheckResult,
+  cellsToCheck,
   numericalFor,
   runInThread,
   type TensorCheck,
@@ -11,6 +12,12 @@ import { backward, forward } from "../core/conv.js";
 import { blindSpots } from "../core/diagnose/blind.js";
 import { diagnose } from "../core/diagnose/diagnose.js";
 import type { Diagnosis } from "../core/diagnose/types.js";
+import {
+  type DirectionCheck,
+  directionsAlong,
+  type LossAlong,
+  referenceLoss,
+} from "../core/directional.js";
 import { activate, type Head, headGradient, headLoss, isPlain, PLAIN_HEAD } from "../core/head.js";
 import { numericalByRerun, type Problem, type TensorName } from "../core/numerical.js";
 import { lossScale } from "../core/reference.js";
@@ -120,10 +127,28 @@ export async function runImplCheck(
   ];
   if (base.bias && geo.biasShape) tensors.push(["bias", base.bias, geo.biasShape]);
   const checked = tensors.filter(([name]) => grads[name] !== undefined);
-  const selections = checked.map(([name, , shape]) => options.select?.(name, shape) ?? null);
+  // E as a function of one tensor, through the person's forward when there is one.
+  const lossAlong = (name: TensorName): LossAlong =>
+    personOutput
+      ? async (values) => headLoss(head, await impl.forward({ ...base, [name]: values }), target)
+      : referenceLoss({ ...base, target }, name, { head, precision: "float64" });
+  const directionLists: Array<DirectionCheck[] | null> = [];
+  for (const [name, data] of checked) {
+    const fast = options.fast;
+    const step = stepFor(rule.eps, data);
+    const analytic = grads[name] as Float64Array;
+    directionLists.push(
+      fast ? await directionsAlong(lossAlong(name), name, data, analytic, step, rule, fast) : null,
+    );
+  }
+  const selections = checked.map(([name, , shape], k) =>
+    cellsToCheck(options, name, shape, geo, directionLists[k]),
+  );
   const cellLists = checked.map(([, data], i) => selections[i] ?? allCells(data.length));
-  const forwardCalls = personOutput ? 2 * cellLists.reduce((sum, c) => sum + c.length, 0) : 0;
+  const cellCount = cellLists.reduce((sum, c) => sum + c.length, 0);
+  const forwardCalls = personOutput ? 2 * cellCount : 0;
   if (forwardCalls > 0) options.onPlan?.(forwardCalls, firstCallMs);
+  options.onCellsPlanned?.(cellCount);
 
   const gradients: TensorCheck[] = [];
   const references: ImplReport["references"] = {};
@@ -140,6 +165,7 @@ export async function runImplCheck(
         perturbed,
         cells,
         step,
+        options.onProgress,
       );
     } else {
       const problem: Problem = { ...base, target };
@@ -148,6 +174,7 @@ export async function runImplCheck(
         head,
         precision: "float64" as const,
         runner: options.numerical ?? runInThread,
+        onProgress: options.onProgress,
       };
       values = (await numericalFor(setting, name, cells, step)).values;
     }
@@ -166,6 +193,7 @@ export async function runImplCheck(
       comparison: compare(analytic, numerical, rule, cells),
       kinks: new Map(),
       roundingExplained: false,
+      directions: directionLists[k],
     });
     const ref = reference[name] as Float64Array;
     references[name] = { values: ref, comparison: compare(analytic, ref, rule) };
