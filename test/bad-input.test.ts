@@ -290,6 +290,18 @@ const cases: Case[] = [
     says: ['found "full"', '"valid" or "same"'],
   },
   {
+    title: "TensorFlow's upper-case padding word",
+    text: with_({ padding: "SAME" }),
+    path: "padding",
+    says: ['found "SAME"', 'did you mean "same"?'],
+  },
+  {
+    title: "a misspelt activation",
+    text: with_({ activation: "Relu" }),
+    path: "activation",
+    says: ['found "Relu"', 'did you mean "relu"?'],
+  },
+  {
     title: "three pads",
     text: with_({ padding: [1, 1, 1] }),
     path: "padding",
