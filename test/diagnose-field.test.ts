@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { diagnoseShape } from "../src/core/diagnose/shape.js";
 import { scaleSignature } from "../src/core/diagnose/signatures.js";
 import { computeGeometry } from "../src/core/geometry.js";
-import { check, codes, expectClose, fixtureOf, loadImpl, local } from "./support/impl.js";
+import {
+  check,
+  codes,
+  expectClose,
+  fixtureOf,
+  golden,
+  goldenFiles,
+  loadImpl,
+  local,
+} from "./support/impl.js";
 
 const zeros = (h: number, w: number) => Array.from({ length: h }, () => new Array(w).fill(0));
 
@@ -183,5 +192,28 @@ describe("signatures are named only when the data can show them", () => {
     });
     expect(diagnoseShape(s2, "output", [3, 3]).map((d) => d.code)).toContain("stride-ignored");
     expect(diagnoseShape(s2, "output", [2, 2])).toEqual([]);
+  });
+});
+
+describe("the classic strided forward written literally, F indexed by the output position", () => {
+  it("reports forward-mismatch and matches-reference wherever it returns numbers", async () => {
+    const literal = await loadImpl("classic-literal.js");
+    let named = 0;
+    for (const file of goldenFiles) {
+      const fixture = golden(file);
+      const run = await check(fixture, local("classic-literal.js", literal));
+      const { geo } = fixture;
+      const fits = geo.outHeight <= geo.kernelHeight && geo.outWidth <= geo.kernelWidth;
+      if (fixture.geo.inputShape.length !== 2 || geo.outChannels !== 1 || !fits) {
+        // Outside its one-channel world it reads F out of range: a fault, not a crash.
+        expect(run.fault?.kind, file).toMatch(/^(nan|shape)$/);
+        continue;
+      }
+      expect(codes(run), file).toEqual(
+        expect.arrayContaining(["forward-mismatch:output", "matches-reference:filter"]),
+      );
+      named++;
+    }
+    expect(named).toBeGreaterThanOrEqual(5);
   });
 });
