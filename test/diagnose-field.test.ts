@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { diagnoseShape } from "../src/core/diagnose/shape.js";
 import { scaleSignature } from "../src/core/diagnose/signatures.js";
 import { computeGeometry } from "../src/core/geometry.js";
+import { runImplCheck } from "../src/impl/check.js";
 import {
   check,
   codes,
@@ -215,5 +216,21 @@ describe("the classic strided forward written literally, F indexed by the output
       named++;
     }
     expect(named).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("rounding is not a bug", () => {
+  it("a single-precision layer: the mismatch is called float32-sized, and --float32's rule passes it", async () => {
+    const f32 = await loadImpl("float32.js");
+    const fixture = golden("s2-p0-7x7-k3.json");
+    const strict = await check(fixture, local("float32.js", f32));
+    const mismatches = strict.result!.impl.diagnoses.filter((d) => d.code === "gradient-mismatch");
+    expect(mismatches.length).toBeGreaterThan(0);
+    for (const m of mismatches) expect(m.message).toMatch(/the size of float32 rounding/);
+    const loose = await runImplCheck(fixture, local("float32.js", f32), { precision: "float32" });
+    expect(loose.pass).toBe(true);
+    // A real mistake is never called rounding.
+    const wrong = await check(fixture, local("scale-2.js", await loadImpl("scale-2.js")));
+    for (const d of wrong.result!.impl.diagnoses) expect(d.message).not.toMatch(/float32/);
   });
 });

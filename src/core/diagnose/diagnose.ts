@@ -52,7 +52,19 @@ function countFailing(a: Float64Array, b: Float64Array, rule: Rule) {
       worstGap = gap;
     }
   }
-  return { failing, checked, worst };
+  return { failing, checked, worst, largest: worstGap };
+}
+
+/**
+ * Every disagreement this small is the size of single-precision rounding
+ * (u = 2^-24 is about 6e-8), not of an indexing mistake.
+ */
+const ROUNDING_SIZED = 1e-3;
+
+function roundingHint(largest: number): string {
+  return largest < ROUNDING_SIZED
+    ? `; every difference is below ${ROUNDING_SIZED} relative, the size of float32 rounding: if your code computes in single precision, --float32 uses a rule for it`
+    : "";
 }
 
 const show = (v: number) => String(Number(v.toPrecision(6)));
@@ -63,13 +75,13 @@ function forwardDiagnoses(
 ): Diagnosis[] {
   const output = ev.output;
   if (!output || ev.forwardPass) return [];
-  const { failing, checked, worst } = countFailing(output, ev.referenceOutput, ev.rule);
+  const { failing, checked, worst, largest } = countFailing(output, ev.referenceOutput, ev.rule);
   const cell = formatIndex(unravel(worst, ev.geo.outputShape));
   const list: Diagnosis[] = [
     {
       code: "forward-mismatch",
       tensor: "output",
-      message: `your forward differs from the correlation in ${failing} of ${checked} output cells (worst output${cell}: ${show(output[worst])} where ${show(ev.referenceOutput[worst])} is right)`,
+      message: `your forward differs from the correlation in ${failing} of ${checked} output cells (worst output${cell}: ${show(output[worst])} where ${show(ev.referenceOutput[worst])} is right)${roundingHint(largest)}`,
     },
   ];
   const seen = new Set<string>();
@@ -110,13 +122,13 @@ function gradientDiagnoses(
       },
     ];
   }
-  const { failing, checked, worst } = countFailing(g.analytic, g.numerical, ev.rule);
+  const { failing, checked, worst, largest } = countFailing(g.analytic, g.numerical, ev.rule);
   const cell = formatIndex(unravel(worst, g.shape));
   const list: Diagnosis[] = [
     {
       code: "gradient-mismatch",
       tensor: g.name,
-      message: `${title} differs from the numerical gradient of ${ofWhat} in ${failing} of ${checked} cells (worst ${g.name}${cell}: ${show(g.analytic[worst])} where ${show(g.numerical[worst])} is right)`,
+      message: `${title} differs from the numerical gradient of ${ofWhat} in ${failing} of ${checked} cells (worst ${g.name}${cell}: ${show(g.analytic[worst])} where ${show(g.numerical[worst])} is right)${roundingHint(largest)}`,
     },
   ];
   if (g.referencePass && ev.output && !ev.forwardPass) {
