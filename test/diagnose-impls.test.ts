@@ -65,6 +65,11 @@ const CASES: Case[] = [
     required: ["forward-mismatch:output", "bias-ignored:output", "matches-reference:bias"],
     allowed: ["gradient-mismatch"],
   },
+  {
+    impl: "dilation-taps.js",
+    required: ["forward-mismatch:output", "dilation-ignored:output", "matches-reference:*"],
+    allowed: ["gradient-mismatch"],
+  },
   { impl: "dilation-size.js", required: ["shape:output", "dilation-ignored:output"], allowed: [] },
   {
     impl: "padded-input-grad.js",
