@@ -71,7 +71,9 @@ describe("field cases named by the diagnosis", () => {
     const scale = run.result!.impl.diagnoses.find(
       (d) => d.code === "scale" && d.tensor === "filter",
     );
-    expect(scale?.message).toMatch(/ratio 0\.25\) = 1 \/ number of output cells \(4\)/);
+    expect(scale?.message).toMatch(
+      /is 1\/4 times the right value in every cell \(ratio 0\.25\): 1 \/ number of output cells \(4\)/,
+    );
   });
 
   it("C5 dilation left out of the size formula: a 2x2 output named as a shape error", async () => {

@@ -32,14 +32,19 @@ function knownFactors(geo: Geometry): Array<[number, string]> {
   const perChannel = geo.outHeight * geo.outWidth;
   const cells = geo.batch * geo.outChannels * perChannel;
   const named: Array<[number, string]> = [
-    [2, "2: a 1/2 is missing (dE/dO = O - T, not 2 (O - T))"],
-    [1 / 2, "1/2: an extra 1/2"],
+    [2, "a 1/2 is missing (dE/dO = O - T, not 2 (O - T))"],
+    [1 / 2, "an extra 1/2"],
     [
       1 / cells,
       `1 / number of output cells (${cells}): a mean in one place and a sum in the other`,
     ],
     [cells, `the number of output cells (${cells}): a sum where a mean was meant`],
-    [1 / perChannel, `1 / output cells per channel (${perChannel})`],
+    // Per channel is only a different factor when there is more than one channel or image.
+    ...(perChannel !== cells
+      ? ([[1 / perChannel, `1 / output cells per channel (${perChannel})`]] as Array<
+          [number, string]
+        >)
+      : []),
     [1 / geo.batch, `1 / batch size (${geo.batch}): averaged over the batch`],
   ];
   return named.filter(([value]) => value !== 1);
@@ -80,13 +85,14 @@ export function scaleSignature(
     .map(([, meaning]) => meaning);
   if (single && (names.length === 0 || r < 0)) return null;
   const sign = r < 0 ? " with the opposite sign" : "";
-  const exact = names.length
-    ? fraction(Math.abs(r) * Math.sign(r))
-    : String(Number(r.toPrecision(6)));
-  const meaning = names.length ? ` = ${names.join(", or ")}` : "";
+  const ratioText = String(Number(r.toPrecision(6)));
+  // A known factor is written as a fraction (1/4), with the ratio beside it when they differ.
+  const exact = names.length ? fraction(Math.abs(r)) : ratioText.replace(/^-/, "");
+  const shown = names.length && exact !== ratioText ? ` (ratio ${ratioText})` : "";
+  const meaning = names.length ? `: ${names.join("; or ")}` : "";
   return {
     code: "scale",
-    says: `is ${exact} times the right value in every cell${sign} (ratio ${Number(r.toPrecision(6))})${meaning}`,
+    says: `is ${exact} times the right value in every cell${sign}${shown}${meaning}`,
   };
 }
 
