@@ -80,7 +80,10 @@ export class WorkerRunner implements Runner {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.stop(worker);
-        reject(new LoadError(`loading did not finish within ${loadLimit} ms`));
+        this.loadFailure = new LoadError(
+          `loading did not finish within ${loadLimit} ms (does the module run a loop when imported?)`,
+        );
+        reject(this.loadFailure);
       }, loadLimit);
       worker.on("message", (message) => {
         if (message?.type === "ready") {
