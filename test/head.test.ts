@@ -297,3 +297,23 @@ describe("naming activation mistakes", () => {
     });
   }
 });
+
+describe("curved heads on large values", () => {
+  for (const [act, fn] of [
+    ["tanh", "mse"],
+    ["sigmoid", "mse_mean"],
+  ] as const) {
+    it(`${act} + ${fn}, input x10 and filter x15: a right gradient passes`, async () => {
+      const base = golden.find((f) => f.bias && f.input.shape.length === 3)!;
+      const scaled = {
+        ...base,
+        input: { ...base.input, data: base.input.data.map((v) => 10 * v) },
+        filter: { ...base.filter, data: base.filter.data.map((v) => 15 * v) },
+        expected: {},
+        head: { activation: activation(act), loss: loss(fn) },
+      };
+      const result = await runCheck(scaled);
+      expect(result.pass).toBe(true);
+    });
+  }
+});

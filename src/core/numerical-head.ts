@@ -8,6 +8,9 @@ import type { CellEvaluator, TensorName } from "./numerical.js";
  * and every other cell's term cancels. E is no longer quadratic, so the step
  * is small (truncation error h^2 E''' / 6 against rounding u E / h).
  *
+ * A central difference of a curved head is extrapolated from steps h and
+ * h / 2, which removes its h^2 truncation term.
+ *
  * A kink (a rectifier's z = 0, or l1's residual = 0) between x - h and x + h
  * makes the central difference average the two sides. Such elements are
  * reported as kinks with their one-sided derivatives, each extrapolated from
@@ -123,9 +126,19 @@ export function headDerivative(
   const kinked =
     (act.hasKink || fn.hasKink) &&
     up.pieces.some((piece, i) => piece !== down.pieces[i] || piece !== here.pieces[i]);
-  if (!kinked) return { central, kink: false, left: central, right: central };
-
   const half = step / 2;
+  if (!kinked) {
+    // Richardson: D(h) = E' + c h^2 + O(h^4), so (4 D(h/2) - D(h)) / 3 cancels
+    // the h^2 truncation term that a curved head leaves in a central
+    // difference, and the step can stay large enough to keep rounding low.
+    const upHalf = partial(value + half).sum;
+    const downHalf = partial(value - half).sum;
+    set(value);
+    const centralHalf = (upHalf - downHalf) / (value + half - (value - half));
+    const extrapolated = (4 * centralHalf - central) / 3;
+    return { central: extrapolated, kink: false, left: extrapolated, right: extrapolated };
+  }
+
   const oneSided = (direction: 1 | -1): number => {
     const far = partial(value + direction * step).sum;
     const near = partial(value + direction * half).sum;

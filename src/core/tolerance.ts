@@ -18,12 +18,9 @@ export const ATOL_PER_LOSS = 1e-9;
  * With an activation, or a mean or l1 loss, E is no longer quadratic and a
  * central difference carries truncation error h^2 * E''' / 6, which balances
  * the rounding error u * E / h near h = 1e-5 in float64.
- *
- * Known shortcoming: the step scales with the tensor's own RMS, not with how
- * far it moves the pre-activation, so a curved head on a layer whose input and
- * filter are both large (input near 10 and filter near 15 under tanh) can fail
- * a right gradient by truncation; --eps-sweep shows the error growing with
- * the step there.
+ * The numerical check also extrapolates from steps h and h / 2
+ * (numerical-head.ts), which cancels the h^2 term, so a large layer whose
+ * pre-activations move a long way per step still agrees.
  */
 export const NONLINEAR_EPS = 1e-5;
 
