@@ -140,6 +140,27 @@ export function headGradient(head: Head, pre: Float64Array, target: Float64Array
   return grad;
 }
 
+/** E = sum term(y, t) for outputs y that already went through the activation. */
+export function outputLoss(head: Head, output: Float64Array, target: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < output.length; i++)
+    sum += head.loss.term(output[i], target[i], output.length);
+  return sum;
+}
+
+/** dE/dy for outputs y that already went through the activation. */
+export function outputLossGradient(
+  head: Head,
+  output: Float64Array,
+  target: Float64Array,
+): Float64Array {
+  const grad = new Float64Array(output.length);
+  for (let i = 0; i < output.length; i++) {
+    grad[i] = head.loss.derivative(output[i], target[i], output.length);
+  }
+  return grad;
+}
+
 /** dE/dy, the gradient of the loss with respect to the activation's output. */
 export function lossGradientAtOutput(
   head: Head,

@@ -12,13 +12,22 @@ import { backward, forward } from "../core/conv.js";
 import { blindSpots } from "../core/diagnose/blind.js";
 import { diagnose } from "../core/diagnose/diagnose.js";
 import type { Diagnosis } from "../core/diagnose/types.js";
+import { diagnoseHead } from "../core/diagnose-head.js";
 import {
   type DirectionCheck,
   directionsAlong,
   type LossAlong,
   referenceLoss,
 } from "../core/directional.js";
-import { activate, type Head, headGradient, headLoss, isPlain, PLAIN_HEAD } from "../core/head.js";
+import {
+  activate,
+  type Head,
+  headGradient,
+  isPlain,
+  outputLoss,
+  outputLossGradient,
+  PLAIN_HEAD,
+} from "../core/head.js";
 import { numericalByRerun, type Problem, type TensorName } from "../core/numerical.js";
 import { lossScale } from "../core/reference.js";
 import { ATOL_PER_LOSS, defaultsFor, resolveRule, stepFor } from "../core/tolerance.js";
@@ -93,14 +102,15 @@ export async function runImplCheck(
   const target = fixture.target.data;
   const head: Head = fixture.head ?? PLAIN_HEAD;
   const precision = options.precision ?? "float64";
-  const referenceOutput = forward(geo, base.input, base.filter, base.bias);
+  // The person's forward includes the fixture's activation: it returns
+  // y = act(correlation + bias), and the loss is taken on y directly.
+  const referencePre = forward(geo, base.input, base.filter, base.bias);
+  const referenceOutput = activate(head, referencePre);
   const started = performance.now();
   const personOutput = exports.forward ? await impl.forward(base) : null;
   const firstCallMs = performance.now() - started;
-  // The person's code is the layer; the fixture's activation and loss follow it.
-  const layerOutput = personOutput ?? referenceOutput;
-  const output = activate(head, layerOutput);
-  const loss = headLoss(head, layerOutput, target);
+  const output = personOutput ?? referenceOutput;
+  const loss = outputLoss(head, output, target);
   if (!Number.isFinite(loss)) {
     throw new RangeError("the loss of this output overflows float64: it is too large to check");
   }
@@ -117,9 +127,12 @@ export async function runImplCheck(
       }
     : null;
 
-  const gradOutput = headGradient(head, layerOutput, target);
+  // gradOutput is dE/dy at the person's output; convcheck's own backward
+  // carries it through the activation's derivative, then the correlation.
+  const gradOutput = outputLossGradient(head, output, target);
   const grads = exports.backward ? await impl.backward(base, gradOutput) : {};
-  const reference = backward(geo, base.input, base.filter, gradOutput, base.bias !== null);
+  const gradPre = gradOutput.map((g, i) => g * head.activation.derivative(referencePre[i]));
+  const reference = backward(geo, base.input, base.filter, gradPre, base.bias !== null);
 
   const tensors: Array<[TensorName, Float64Array, number[]]> = [
     ["filter", base.filter, geo.filterShape],
@@ -130,7 +143,7 @@ export async function runImplCheck(
   // E as a function of one tensor, through the person's forward when there is one.
   const lossAlong = (name: TensorName): LossAlong =>
     personOutput
-      ? async (values) => headLoss(head, await impl.forward({ ...base, [name]: values }), target)
+      ? async (values) => outputLoss(head, await impl.forward({ ...base, [name]: values }), target)
       : referenceLoss({ ...base, target }, name, { head, precision: "float64" });
   const directionLists: Array<DirectionCheck[] | null> = [];
   for (const [name, data] of checked) {
@@ -161,7 +174,7 @@ export async function runImplCheck(
       const perturbed = data.slice();
       const call: CallTensors = { ...base, [name]: perturbed };
       values = await numericalByRerun(
-        async () => headLoss(head, await impl.forward(call), target),
+        async () => outputLoss(head, await impl.forward(call), target),
         perturbed,
         cells,
         step,
@@ -209,7 +222,8 @@ export async function runImplCheck(
     referenceOutput,
     output: personOutput,
     forwardPass,
-    gradOutput,
+    gradOutput: gradPre,
+    activate: isPlain(head) ? undefined : (pre) => activate(head, pre),
     gradients: gradients.map((g) => ({
       name: g.name,
       shape: g.shape,
@@ -220,11 +234,17 @@ export async function runImplCheck(
       referencePass: references[g.name]!.comparison.pass,
     })),
   });
+  for (const g of gradients) {
+    if (g.comparison.pass || isPlain(head)) continue;
+    const problem: Problem = { ...base, target };
+    const mistake = diagnoseHead(problem, head, g.name, g.analytic);
+    if (mistake) diagnoses.push({ ...mistake, tensor: g.name });
+  }
   const correctGradients = backward(
     geo,
     base.input,
     base.filter,
-    headGradient(head, referenceOutput, target),
+    headGradient(head, referencePre, target),
     false,
   );
   const pass =

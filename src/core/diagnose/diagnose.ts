@@ -31,7 +31,10 @@ export interface Evidence {
   referenceOutput: Float64Array;
   output: Float64Array | null;
   forwardPass: boolean;
+  /** dE/dz at the pre-activation, what a correlation's backward pass receives. */
   gradOutput: Float64Array;
+  /** The fixture's activation, applied to a candidate correlation's output. */
+  activate?: (pre: Float64Array) => Float64Array;
   gradients: GradientEvidence[];
 }
 
@@ -87,7 +90,8 @@ function forwardDiagnoses(
   const seen = new Set<string>();
   const matched: Float64Array[] = [];
   for (const [{ code, what, fix }, passes] of variants) {
-    const candidate = passes.forward(ev.input, ev.filter, ev.bias);
+    const pre = passes.forward(ev.input, ev.filter, ev.bias);
+    const candidate = ev.activate ? ev.activate(pre) : pre;
     if (agrees(output, candidate, ev.rule) && differs(candidate, ev.referenceOutput, ev.rule)) {
       // Two mistakes that compute the same numbers here: the first listed is named.
       if (seen.has(code) || matched.some((m) => agrees(m, candidate, ev.rule))) continue;

@@ -19,7 +19,9 @@ export type DiagnosisCode =
   | "dilation-ignored"
   | "bias-ignored"
   | "shape"
-  | "padding-included";
+  | "padding-included"
+  | "activation-derivative-missing"
+  | "activation-derivative-at-output";
 
 /** A likely mistake, in plain words, with where to look. */
 export interface Diagnosis {
