@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { type DescendPageEntry, renderDescendReport } from "../html/descend-page.js";
 import { renderReport } from "../html/page.js";
 import type { Outcome, Summary } from "./outcome.js";
 
@@ -20,10 +21,10 @@ function writeAtomic(file: string, text: string): void {
   }
 }
 
-/** Write the HTML report; on failure say why on stderr and return false. */
-export function writeHtmlReport(file: string, outcomes: Outcome[], summary: Summary): boolean {
+/** Write a page; on failure say why on stderr and return false. */
+function writePage(file: string, render: () => string): boolean {
   try {
-    writeAtomic(file, renderReport(outcomes, summary, { version: pkg.version }));
+    writeAtomic(file, render());
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -36,4 +37,14 @@ export function writeHtmlReport(file: string, outcomes: Outcome[], summary: Summ
     process.stderr.write(`convcheck: cannot write the HTML report ${file}: ${reason}\n`);
     return false;
   }
+}
+
+/** `grad --html`: the page of a whole run. */
+export function writeHtmlReport(file: string, outcomes: Outcome[], summary: Summary): boolean {
+  return writePage(file, () => renderReport(outcomes, summary, { version: pkg.version }));
+}
+
+/** `descend --html`: the loss curve and the rate against its limit. */
+export function writeDescendHtmlReport(file: string, entries: DescendPageEntry[]): boolean {
+  return writePage(file, () => renderDescendReport(entries, pkg.version));
 }
