@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { axisFor, ticksOf } from "../src/html/charts.js";
 import { lossChart, rateChart, renderDescendReport } from "../src/html/descend-page.js";
@@ -87,5 +91,38 @@ describe("charts of the HTML report", () => {
     expect(html).toContain("every cell is 0.5 × &lt;b&gt;numerical&lt;/b&gt;");
     expect(html).toContain('data-code="scale"');
     expect(html).toContain("What this fixture cannot tell");
+  });
+});
+
+describe("descend --html", () => {
+  const root = join(import.meta.dirname, "..");
+  const fixture = join(root, "fixtures", "learner-5x5-k3-s2-p1.json");
+  const descend = (...args: string[]) => {
+    const file = join(mkdtempSync(join(tmpdir(), "convcheck-descend-")), "descend.html");
+    const run = spawnSync(
+      process.execPath,
+      [join(root, "bin", "convcheck.js"), "descend", ...args, "--html", file],
+      { encoding: "utf8" },
+    );
+    return { status: run.status, html: readFileSync(file, "utf8") };
+  };
+
+  it("learner-5x5 at half the stable rate: converges, exit 0, the page says so", () => {
+    const { status, html } = descend(fixture, "--steps", "10");
+    expect(status).toBe(0);
+    expect(html).toContain('data-verdict="converges"');
+    expect(html.match(/<circle[^>]*class="dot"/g)).toHaveLength(11);
+    expect(html).toContain("(0.5 × limit)");
+  });
+
+  it("learner-5x5 at rate 1: diverges-lr, the rise called out, the rate line logarithmic", () => {
+    const { status, html } = descend(fixture, "--lr", "1", "--steps", "10");
+    expect(status).toBe(1);
+    expect(html).toContain('data-verdict="diverges-lr"');
+    expect(html).toContain("rises at step 1");
+    expect(html).toContain(
+      'data-chart="loss" width="440" height="230" viewBox="0 0 440 230" role="img" data-scale="log"',
+    );
+    expect(html).toContain("stable limit 2 / λmax (log scale)");
   });
 });

@@ -8,6 +8,7 @@ import { lossScale } from "../core/reference.js";
 import { type Fixture, loadFixture } from "../fixture/load.js";
 import { WorkerRunner } from "../impl/host.js";
 import { Implementation, ImplFault } from "../impl/implementation.js";
+import { descendEntry, writeDescendHtmlReport } from "./html.js";
 import { DEFAULT_IMPL_TIMEOUT_MS, implFileProblem } from "./impl.js";
 import { implTimeoutOption } from "./impl-options.js";
 import { positiveInteger, positiveNumber } from "./options.js";
@@ -20,6 +21,7 @@ export interface DescendOptions {
   lr?: number;
   steps: number;
   json?: boolean;
+  html?: string;
   color: boolean;
 }
 
@@ -144,10 +146,13 @@ export async function descendCommand(file: string, options: DescendOptions): Pro
     report = await run(file, options);
   } catch (error) {
     process.stderr.write(`convcheck: error: ${describe(file, error)}\n`);
+    if (options.html)
+      writeDescendHtmlReport(options.html, [{ file, error: describe(file, error) }]);
     return 2;
   }
   if (options.json) write(process.stdout, descendJson(report));
   else write(process.stdout, descendText(report, colorFor(process.stdout, options.color)));
+  if (options.html && !writeDescendHtmlReport(options.html, [descendEntry(report)])) return 2;
   return report.verdict === "converges" ? 0 : 1;
 }
 
@@ -167,6 +172,7 @@ export function addDescendCommand(program: Command): void {
     )
     .addOption(new Option("--steps <n>", "number of steps").argParser(positiveInteger).default(50))
     .option("--json", "print the losses, rates and verdict as JSON")
+    .option("--html <file>", "also write a page with the loss curve and the rate against its limit")
     .option("--no-color", "never colour the output")
     .action(async (file: string, options: DescendOptions) => {
       process.exitCode = await descendCommand(file, options);

@@ -4,6 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { type DescendPageEntry, renderDescendReport } from "../html/descend-page.js";
 import { renderReport } from "../html/page.js";
 import type { Outcome, Summary } from "./outcome.js";
+import type { DescendReport } from "./report/descend-report.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -47,4 +48,23 @@ export function writeHtmlReport(file: string, outcomes: Outcome[], summary: Summ
 /** `descend --html`: the loss curve and the rate against its limit. */
 export function writeDescendHtmlReport(file: string, entries: DescendPageEntry[]): boolean {
   return writePage(file, () => renderDescendReport(entries, pkg.version));
+}
+
+/** What the descend page shows of a run. */
+export function descendEntry(report: DescendReport): DescendPageEntry {
+  return {
+    file: report.file,
+    name: null,
+    run: {
+      losses: report.descent.losses,
+      lr: report.lr,
+      lrMax: report.lrMax,
+      verdict: report.verdict,
+      firstRise: report.firstRise,
+      overflowAt: report.descent.overflowAt,
+      gradients: report.impl
+        ? `your gradients (${basename(report.impl)})`
+        : "convcheck's backward pass",
+    },
+  };
 }

@@ -49,11 +49,13 @@ function position(axis: Axis, value: number, from: number, to: number): number {
 /** Tick values: every decade (thinned to at most 6) on a log axis, about 5 round steps on a linear one. */
 export function ticksOf(axis: Axis): number[] {
   if (axis.log) {
+    // Every decade, or every 2nd, 5th, 10th, … so that at most about 6 show.
     const lo = Math.round(Math.log10(axis.min));
     const hi = Math.round(Math.log10(axis.max));
-    const every = Math.max(1, Math.ceil((hi - lo) / 6));
+    const span = Math.max(1, hi - lo);
+    const every = [1, 2, 5, 10, 20, 50, 100].find((k) => span / k <= 6) ?? Math.ceil(span / 6);
     const ticks: number[] = [];
-    for (let e = lo; e <= hi; e += every) ticks.push(10 ** e);
+    for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) ticks.push(10 ** e);
     return ticks;
   }
   const raw = (axis.max - axis.min) / 5;
@@ -148,7 +150,7 @@ export function lineChart(options: {
     if (!drawable(mark.x, x) || !drawable(mark.y, y)) continue;
     parts.push(
       `<circle cx="${px(mark.x)}" cy="${py(mark.y)}" r="6" class="mark"/>`,
-      `<text x="${px(mark.x)}" y="${py(mark.y)}" dy="-10" text-anchor="middle" class="mark-label">${escapeHtml(mark.label)}</text>`,
+      `<text x="${px(mark.x)}" y="${py(mark.y)}" dx="9" dy="-8" text-anchor="start" class="mark-label">${escapeHtml(mark.label)}</text>`,
     );
   }
   return `<svg class="chart" data-chart="${options.kind}" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" data-scale="${y.log ? "log" : "linear"}">${parts.join("")}</svg>`;

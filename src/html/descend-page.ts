@@ -53,28 +53,44 @@ export function lossChart(losses: number[], firstRise = -1): string {
   });
 }
 
-/** The rate used on a number line against the stable limit, the unstable side shaded. */
+/**
+ * The rate used on a number line against the stable limit, the unstable side
+ * shaded. The line is logarithmic when one is more than 8 times the other,
+ * so both stay readable.
+ */
 export function rateChart(lr: number, lrMax: number): string {
   const width = 440;
   const left = 20;
   const right = width - 20;
   const finiteLimit = Number.isFinite(lrMax) && lrMax > 0;
-  const end = Math.max(lr, finiteLimit ? lrMax : lr) * 1.4 || 1;
-  const x = (v: number) => (left + (Math.min(v, end) / end) * (right - left)).toFixed(1);
+  const low = finiteLimit ? Math.min(lr, lrMax) : lr;
+  const high = finiteLimit ? Math.max(lr, lrMax) : lr;
+  const log = high / low > 8;
+  const start = log ? low / 3 : 0;
+  const end = log ? high * 3 : high * 1.4 || 1;
+  const at = (v: number) =>
+    log
+      ? (Math.log(v) - Math.log(start)) / (Math.log(end) - Math.log(start))
+      : (Math.min(v, end) - start) / (end - start);
+  const x = (v: number) => left + at(v) * (right - left);
+  // Labels stay inside the picture.
+  const labelX = (v: number) => Math.min(right - 40, Math.max(left + 40, x(v))).toFixed(1);
+  const limitX = finiteLimit ? x(lrMax) : right;
   const parts = [
-    `<text x="${left}" y="14" class="title">learning rate against the stable limit 2 / λmax</text>`,
+    `<text x="${left}" y="14" class="title">learning rate against the stable limit 2 / λmax${log ? " (log scale)" : ""}</text>`,
+    `<rect x="${left}" y="40" width="${(limitX - left).toFixed(1)}" height="16" class="stable"/>`,
     finiteLimit
-      ? `<rect x="${left}" y="40" width="${Number(x(lrMax)) - left}" height="16" class="stable"/><rect x="${x(lrMax)}" y="40" width="${right - Number(x(lrMax))}" height="16" class="unstable"/>`
-      : `<rect x="${left}" y="40" width="${right - left}" height="16" class="stable"/>`,
+      ? `<rect x="${limitX.toFixed(1)}" y="40" width="${(right - limitX).toFixed(1)}" height="16" class="unstable"/>`
+      : "",
     `<line x1="${left}" x2="${right}" y1="56" y2="56" class="axis"/>`,
-    `<text x="${left}" y="72" text-anchor="start">0</text>`,
-    `<line x1="${x(lr)}" x2="${x(lr)}" y1="30" y2="60" class="lr" data-value="${lr}"/>`,
-    `<text x="${x(lr)}" y="27" text-anchor="middle">lr ${num(lr, 3)}${finiteLimit ? ` (${num(lr / lrMax, 2)} × limit)` : ""}</text>`,
+    log ? "" : `<text x="${left}" y="72" text-anchor="start">0</text>`,
+    `<line x1="${x(lr).toFixed(1)}" x2="${x(lr).toFixed(1)}" y1="30" y2="60" class="lr" data-value="${lr}"/>`,
+    `<text x="${labelX(lr)}" y="27" text-anchor="middle">lr ${num(lr, 3)}${finiteLimit ? ` (${num(lr / lrMax, 2)} × limit)` : ""}</text>`,
   ];
   if (finiteLimit) {
     parts.push(
-      `<line x1="${x(lrMax)}" x2="${x(lrMax)}" y1="36" y2="64" class="limit" data-value="${lrMax}"/>`,
-      `<text x="${x(lrMax)}" y="78" text-anchor="middle">limit ${num(lrMax, 3)}</text>`,
+      `<line x1="${limitX.toFixed(1)}" x2="${limitX.toFixed(1)}" y1="36" y2="64" class="limit" data-value="${lrMax}"/>`,
+      `<text x="${labelX(lrMax)}" y="78" text-anchor="middle">limit ${num(lrMax, 3)}</text>`,
     );
   } else {
     parts.push(
@@ -99,7 +115,7 @@ export function descendSection(run: DescendView): string {
 /** One fixture of a `descend` run, as the page shows it. */
 export interface DescendPageEntry {
   file: string;
-  name: string | null;
+  name?: string | null;
   /** Set when the fixture could not be run. */
   error?: string;
   run?: DescendView;

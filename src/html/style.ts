@@ -137,7 +137,8 @@ aside.inspector .hint { color: var(--muted); margin: 0; }
 .readings li.bad { color: var(--fail); }
 .verdict-good { color: var(--pass); font-weight: 600; margin: 6px 0; }
 .chart .mark { fill: none; stroke: var(--fail); stroke-width: 2; }
-.chart .mark-label { fill: var(--fail); font-weight: 700; }
+.chart .mark-label { fill: var(--fail); font-weight: 700; paint-order: stroke; stroke: #fff;
+  stroke-width: 3px; }
 .chart .key { fill: var(--ink); font-family: inherit; }
 .diagnosis-box { max-height: 48vh; overflow: auto; margin: -2px -4px 12px; padding: 0 4px 8px;
   border-bottom: 1px solid var(--line); }
