@@ -2,6 +2,7 @@ import { type CheckOptions, runCheck } from "../core/check.js";
 import { InputError } from "../core/errors.js";
 import type { FullRule } from "../core/tolerance.js";
 import { loadFixture } from "../fixture/load.js";
+import { type CiOptions, CiRun } from "./ci.js";
 import { collectFixtures } from "./files.js";
 import { writeHtmlReport } from "./html.js";
 import { openChecker } from "./impl.js";
@@ -11,7 +12,7 @@ import { reportJson } from "./report/json.js";
 import { reportText } from "./report/text.js";
 import { inOrder, startScale } from "./scale.js";
 
-export interface GradOptions {
+export interface GradOptions extends CiOptions {
   json?: boolean;
   full?: boolean;
   html?: string;
@@ -56,6 +57,8 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
   if (options.atol !== undefined) rule.atol = options.atol;
   if (options.eps !== undefined) rule.eps = options.eps;
 
+  const ci = CiRun.start(options);
+  if (!ci) return 2;
   const entries = collectFixtures(paths, options.exclude);
   if (entries.length === 0) {
     process.stderr.write(`convcheck: no fixtures (*.json) found in ${paths.join(", ")}\n`);
@@ -66,18 +69,23 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
   const scale = startScale(options);
   // A person's module answers one call at a time: its fixtures go one by one.
   const concurrency = options.impl ? 1 : scale.concurrency;
-  const outcomes = await inOrder(entries, concurrency, async (entry): Promise<Outcome> => {
-    if (entry.problem) return { file: entry.file, status: "error", error: entry.problem };
-    return checker.check(entry.file, {
-      rule,
-      precision: options.float32 ? "float32" : "float64",
-      sweep: options.epsSweep ?? false,
-      ...scale.options,
-    });
-  });
+  const outcomes = await inOrder(
+    ci.shard(entries),
+    concurrency,
+    async (entry): Promise<Outcome> => {
+      if (entry.problem) return { file: entry.file, status: "error", error: entry.problem };
+      return checker.check(entry.file, {
+        rule,
+        precision: options.float32 ? "float32" : "float64",
+        sweep: options.epsSweep ?? false,
+        ...scale.options,
+      });
+    },
+  );
   await scale.finish();
 
   await checker.close();
+  ci.judge(outcomes);
   const summary = summarise(outcomes);
   for (const o of outcomes) {
     if (o.status === "error") process.stderr.write(`convcheck: error: ${o.file}: ${o.error}\n`);
@@ -95,6 +103,7 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
       }),
     );
   }
+  const code = ci.finish(outcomes, exitCode(summary));
   if (options.html && !writeHtmlReport(options.html, outcomes, summary)) return 2;
-  return exitCode(summary);
+  return code;
 }

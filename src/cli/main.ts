@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { ciOptions } from "./ci.js";
 import { addDescendCommand } from "./descend.js";
 import { addExplainCommand } from "./explain.js";
 import { gradCommand } from "./grad.js";
@@ -12,6 +13,8 @@ import {
   positiveNumber,
   seedNumber,
 } from "./options.js";
+import { schemaCommand } from "./schema.js";
+import { updateCommand } from "./update.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -30,7 +33,7 @@ function buildProgram(): Command {
       writeErr: (text) => process.stderr.write(text),
     });
 
-  program
+  const grad = program
     .command("grad")
     .description("check the gradients of one or more fixtures (files or folders)")
     .argument("<paths...>", "fixture files, or folders searched recursively for *.json")
@@ -83,6 +86,23 @@ function buildProgram(): Command {
     .action(async (paths: string[], options) => {
       process.exitCode = await gradCommand(paths, options);
     });
+  for (const option of ciOptions()) grad.addOption(option);
+
+  program
+    .command("update")
+    .description("fill in or refresh the expected block of fixtures from the reference computation")
+    .argument("<paths...>", "fixture files, or folders searched recursively for *.json")
+    .option("--check", "only report stale or missing expected values (exit 1), writing nothing")
+    .action(async (paths: string[], options) => {
+      process.exitCode = await updateCommand(paths, options);
+    });
+
+  program
+    .command("schema")
+    .description("print the fixture format as JSON Schema")
+    .action(() => {
+      process.exitCode = schemaCommand();
+    });
 
   addNewCommand(program);
 
@@ -93,6 +113,11 @@ function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`convcheck grad … | head`) closes the pipe;
+  // that ends the output, and is no reason for a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   const program = buildProgram();
   program.commands.forEach((cmd) => {
     cmd.exitOverride();

@@ -1,6 +1,7 @@
 import type { CheckResult } from "../core/check.js";
 import type { Diagnosis } from "../core/diagnose/types.js";
 import type { Fixture } from "../fixture/load.js";
+import type { Regression } from "./baseline.js";
 
 export type Status = "pass" | "fail" | "error";
 
@@ -14,6 +15,8 @@ export interface Outcome {
   error?: string;
   /** Likely mistakes behind an error of the person's code (a wrong shape, say). */
   diagnoses?: Diagnosis[];
+  /** Tensors whose error grew past the --baseline limit. */
+  regressions?: Regression[];
 }
 
 export function errorLine(outcome: Outcome): string {

@@ -81,6 +81,7 @@ export function outcomeJson(outcome: Outcome) {
       failing: e.comparison.failing.map((cell) => unravel(cell, e.shape)),
       pass: e.comparison.pass,
     })),
+    regressions: outcome.regressions ?? [],
   });
 }
 

@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import type { CheckResult, ExpectedCheck, TensorCheck } from "../../core/check.js";
 import { unravel } from "../../core/tensor.js";
+import { describeRegression } from "../baseline.js";
 import { err, index, num, padStart, shape } from "../format.js";
 import { errorLine, type Outcome, type Summary } from "../outcome.js";
 import { headLines, sweepLines, tensorNotes } from "./head-text.js";
@@ -229,6 +230,10 @@ function failureReason(result: CheckResult): string {
   return [...parts, ...own, ...stale].join(", ");
 }
 
+function regressionLines(outcome: Outcome, c: ChalkInstance): string[] {
+  return (outcome.regressions ?? []).map((r) => `  ${c.red("regressed")} ${describeRegression(r)}`);
+}
+
 export function fixtureReport(outcome: Outcome, options: TextOptions): string[] {
   const c = options.color;
   const title = outcome.fixture?.name ? ` ${c.dim(`(${outcome.fixture.name})`)}` : "";
@@ -236,8 +241,11 @@ export function fixtureReport(outcome: Outcome, options: TextOptions): string[] 
     return [`${verdictWord("error", c)} ${errorLine(outcome)}`, ...implErrorLines(outcome, c)];
   }
   const result = outcome.result;
-  const why = outcome.status === "fail" ? ` ${c.red(`— ${failureReason(result)}`)}` : "";
+  const reason =
+    failureReason(result) || (outcome.regressions?.length ? "regressed against the baseline" : "");
+  const why = outcome.status === "fail" ? ` ${c.red(`— ${reason}`)}` : "";
   const lines = [`${verdictWord(outcome.status, c)}  ${outcome.file}${title}${why}`];
+  lines.push(...regressionLines(outcome, c));
   lines.push(...geometryLines(result, c));
   lines.push(...headLines(result, c));
   for (const w of result.warnings) lines.push(`  ${c.yellow("warning")}   ${w.message}`);
