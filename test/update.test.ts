@@ -27,9 +27,13 @@ describe("convcheck update on golden fixtures stripped of expected", () => {
       delete doc.expected;
       writeFileSync(join(dir, file), `${JSON.stringify(doc, null, 1)}\n`);
     }
+    // Nothing stored is nothing stale: --check only mentions what update would add.
     const check = convcheck(["update", "--check", dir]);
-    expect(check.code).toBe(1);
-    expect(check.stdout.split("\n")[0]).toBe("check: 20 stale (20 fixtures)");
+    expect(check.code).toBe(0);
+    expect(check.stdout.split("\n")[0]).toBe("check: 20 unchanged (20 fixtures)");
+    expect(check.stdout).toMatch(
+      /nothing stored; update would add expected output, loss, filterGrad/,
+    );
     const before = new Map(goldenFiles.map((f) => [f, read(join(dir, f))]));
     for (const f of goldenFiles) expect(read(join(dir, f))).toBe(before.get(f));
 
@@ -61,6 +65,12 @@ describe("convcheck update keeps the document", () => {
     doc.expected = { loss: doc.expected.loss + 1, output: doc.expected.output };
     const file = join(dir, "stale.json");
     writeFileSync(file, JSON.stringify(doc));
+    const check = convcheck(["update", "--check", file]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(
+      /stale +\S+stale\.json: expected loss is stale \(outside the pass rule\); update would add expected filterGrad, inputGrad, biasGrad/,
+    );
+    expect(read(file)).toBe(JSON.stringify(doc));
     const run = convcheck(["update", file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("wrote expected loss, filterGrad, inputGrad, biasGrad");

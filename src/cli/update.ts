@@ -31,14 +31,15 @@ function freshValues(result: CheckResult): Partial<Record<ExpectedKey, unknown>>
 }
 
 /**
- * Which stored values update would change: missing keys, and values that
- * fail the pass rule against the reference. Values within the rule are
- * current, so a file computed elsewhere (PyTorch) is not called stale for
- * differing in the last digits.
+ * What update would write: stored values that fail the pass rule against
+ * the reference (stale), and keys not stored at all (missing). Values
+ * within the rule are current, so a file computed elsewhere (PyTorch) is
+ * not called stale for differing in the last digits.
  */
-function staleKeys(fixture: Fixture, result: CheckResult): ExpectedKey[] {
+function changes(fixture: Fixture, result: CheckResult) {
   const stored = fixture.expected;
   const stale: ExpectedKey[] = [];
+  const missing: ExpectedKey[] = [];
   const fresh: Record<ExpectedKey, ArrayLike<number> | undefined> = {
     output: result.output,
     loss: Float64Array.of(result.loss),
@@ -52,26 +53,44 @@ function staleKeys(fixture: Fixture, result: CheckResult): ExpectedKey[] {
     if (now === undefined) continue;
     const was = key === "loss" ? stored.loss : stored[key]?.data;
     const kept = typeof was === "number" ? Float64Array.of(was) : was;
-    if (kept === undefined || !compare(now, kept, result.rule).pass) stale.push(key);
+    if (kept === undefined) missing.push(key);
+    else if (!compare(now, kept, result.rule).pass) stale.push(key);
   }
-  return stale;
+  const write = EXPECTED_KEYS.filter((key) => stale.includes(key) || missing.includes(key));
+  return { stale, missing, write };
+}
+
+const listed = (keys: ExpectedKey[]) => `expected ${keys.join(", ")}`;
+
+/** `--check`: stale stored values fail; values never stored are only mentioned. */
+function checkVerdict(
+  stale: ExpectedKey[],
+  missing: ExpectedKey[],
+  stored: number,
+): [Verdict, string] {
+  const absent = missing.length ? `; update would add ${listed(missing)}` : "";
+  if (stale.length) {
+    const verb = stale.length === 1 ? "is" : "are";
+    return ["stale", `${listed(stale)} ${verb} stale (outside the pass rule)${absent}`];
+  }
+  return ["unchanged", `${stored ? "stored values are current" : "nothing stored"}${absent}`];
 }
 
 /**
- * The document with the stale values of its expected block replaced, every
- * other key and value left where it was; missing keys join at the end.
+ * The document with the `write` values of its expected block replaced, every
+ * other key and value left where it was; keys not yet stored join at the end.
  */
 function withExpected(
   doc: Record<string, unknown>,
   fresh: Partial<Record<ExpectedKey, unknown>>,
-  stale: ExpectedKey[],
+  write: ExpectedKey[],
 ): Record<string, unknown> {
   const old = (doc.expected ?? {}) as Record<string, unknown>;
   const block: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(old)) {
-    block[key] = stale.includes(key as ExpectedKey) ? fresh[key as ExpectedKey] : value;
+    block[key] = write.includes(key as ExpectedKey) ? fresh[key as ExpectedKey] : value;
   }
-  for (const key of stale) if (!(key in block)) block[key] = fresh[key];
+  for (const key of write) if (!(key in block)) block[key] = fresh[key];
   return { ...doc, expected: block };
 }
 
@@ -107,23 +126,19 @@ async function updateOne(file: string, options: UpdateOptions): Promise<[Verdict
       .join(", ");
     return ["refused", `analytic and numerical gradients disagree (${which}); nothing written`];
   }
-  const stale = staleKeys(fixture, result);
+  const { stale, missing, write } = changes(fixture, result);
   if (options.check) {
-    return stale.length
-      ? [
-          "stale",
-          `expected ${stale.join(", ")} ${stale.length === 1 ? "is" : "are"} missing or stale`,
-        ]
-      : ["unchanged", "expected values are current"];
+    const stored = Object.keys((fixture.raw.expected ?? {}) as object).length;
+    return checkVerdict(stale, missing, stored);
   }
-  if (stale.length === 0) return ["unchanged", "expected values are current"];
-  const next = formatJson(withExpected(fixture.raw, freshValues(result), stale));
+  if (write.length === 0) return ["unchanged", "expected values are current"];
+  const next = formatJson(withExpected(fixture.raw, freshValues(result), write));
   try {
     writeFileAtomic(file, next);
   } catch (error) {
     return ["invalid", `cannot write: ${writeProblem(error)}`];
   }
-  return ["updated", `wrote expected ${stale.join(", ")}`];
+  return ["updated", `wrote ${listed(write)}`];
 }
 
 /**
