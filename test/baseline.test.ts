@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseBaseline } from "../src/cli/baseline.js";
-import { convcheckAsync, goldenDir, tempDir } from "./cli-support.js";
+import { goldenDir, tempDir } from "./cli-support.js";
+import { runCli } from "./helpers/cli.js";
 
 const regressing = join(goldenDir, "chw1-2d-filter-1x5x5-k3-s2.json");
 
@@ -11,30 +12,22 @@ describe("grad --baseline against an earlier --json report of fixtures/golden", 
   const base = join(dir, "base.json");
   afterAll(cleanup);
   beforeAll(async () => {
-    const run = await convcheckAsync(["grad", goldenDir, "--json"]);
+    const run = await runCli(["grad", goldenDir, "--json"]);
     expect(run.code).toBe(0);
     writeFileSync(base, run.stdout);
   });
 
   it("the same run against its own report passes", async () => {
-    const run = await convcheckAsync(["grad", goldenDir, "--baseline", base]);
+    const run = await runCli(["grad", goldenDir, "--baseline", base]);
     expect(run.code).toBe(0);
   });
 
   it("eps 1e-6 passes the rule but fails the baseline where errors grew past atol", async () => {
     // A step 1e4 times smaller lets rounding grow the numerical error about
     // 1e4-fold: still inside rtol, but past the one fixture's fixed atol 1e-9.
-    const plain = await convcheckAsync(["grad", goldenDir, "--eps", "1e-6", "--json"]);
+    const plain = await runCli(["grad", goldenDir, "--eps", "1e-6", "--json"]);
     expect(plain.code).toBe(0);
-    const run = await convcheckAsync([
-      "grad",
-      goldenDir,
-      "--eps",
-      "1e-6",
-      "--baseline",
-      base,
-      "--json",
-    ]);
+    const run = await runCli(["grad", goldenDir, "--eps", "1e-6", "--baseline", base, "--json"]);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     const failed = report.results.filter((r: { status: string }) => r.status === "fail");
@@ -43,7 +36,7 @@ describe("grad --baseline against an earlier --json report of fixtures/golden", 
       expect(r.now).toBeGreaterThan(10 * r.before);
       expect(r.absError).toBeGreaterThan(r.atol);
     }
-    const text = await convcheckAsync(["grad", goldenDir, "--eps", "1e-6", "--baseline", base]);
+    const text = await runCli(["grad", goldenDir, "--eps", "1e-6", "--baseline", base]);
     expect(text.stdout.split("\n")[0]).toBe("FAIL  19 of 20 fixtures passed, 1 failed");
     expect(text.stdout).toMatch(
       /FAIL {2}\S+chw1-2d-filter-1x5x5-k3-s2\.json .*regressed against the baseline\n {2}regressed dE\/dFilter worst rel error \S+, baseline \S+ \(x\S+, limit x10\); \|a - n\| \S+ exceeds atol 1\.0e-9/,
@@ -52,7 +45,7 @@ describe("grad --baseline against an earlier --json report of fixtures/golden", 
 
   it("a larger --baseline-factor tolerates the same growth", async () => {
     const args = ["grad", goldenDir, "--eps", "1e-6", "--baseline", base];
-    expect((await convcheckAsync([...args, "--baseline-factor", "1e9"])).code).toBe(0);
+    expect((await runCli([...args, "--baseline-factor", "1e9"])).code).toBe(0);
   });
 
   it("a baseline of exactly 0 does not turn rounding into failures", async () => {
@@ -64,9 +57,9 @@ describe("grad --baseline against an earlier --json report of fixtures/golden", 
     }
     const zero = join(dir, "zero.json");
     writeFileSync(zero, JSON.stringify(report));
-    expect((await convcheckAsync(["grad", goldenDir, "--baseline", zero])).code).toBe(0);
+    expect((await runCli(["grad", goldenDir, "--baseline", zero])).code).toBe(0);
     // With no absolute tolerance at all, the same growth from 0 is a regression.
-    const strict = await convcheckAsync(["grad", goldenDir, "--baseline", zero, "--atol", "0"]);
+    const strict = await runCli(["grad", goldenDir, "--baseline", zero, "--atol", "0"]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/from 0, limit x10/);
   });
@@ -77,7 +70,7 @@ describe("grad --baseline against an earlier --json report of fixtures/golden", 
     [["--baseline-factor", "5"], /--baseline-factor needs --baseline/],
     [["--baseline", "x", "--baseline-factor", "0"], /expected a positive number/],
   ])("%j exits 2 before checking anything", async (args, message) => {
-    const run = await convcheckAsync(["grad", goldenDir, ...args]);
+    const run = await runCli(["grad", goldenDir, ...args]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(message);

@@ -1,8 +1,7 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
 
 export const root = join(import.meta.dirname, "..");
 export const goldenDir = join(root, "fixtures", "golden");
@@ -14,7 +13,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Run the built command line (npm test builds dist first). */
+/**
+ * Run the built command line synchronously (npm test builds dist first);
+ * helpers/cli.ts has the asynchronous runCli for running several at once.
+ */
 export function convcheck(args: string[], cwd = root): Run {
   const run = spawnSync(process.execPath, [bin, ...args], {
     cwd,
@@ -25,26 +27,6 @@ export function convcheck(args: string[], cwd = root): Run {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** The same, without blocking the test worker, for running several at once. */
-export function convcheckAsync(args: string[], cwd = root): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** A fresh temporary folder, removed by the returned function. */
 export function tempDir(prefix = "convcheck-"): [string, () => void] {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -53,27 +35,3 @@ export function tempDir(prefix = "convcheck-"): [string, () => void] {
 
 /** A stack trace line as Node prints one: `    at fn (file.js:12:5)`. */
 export const STACK_LINE = /^\s+at .*(:\d+:\d+\)?|<anonymous>|native)/m;
-
-/**
- * Every element within rtol of the reference, relative to the larger of the
- * element's magnitude and 1e-300 (so exact zeros must match exactly).
- */
-export function expectAllClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  rtol: number,
-  what = "values",
-): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const scale = Math.max(Math.abs(expected[i]), Math.abs(actual[i]), 1e-300);
-    const rel = Math.abs(actual[i] - expected[i]) / scale;
-    if (!(rel <= rtol) && actual[i] !== expected[i]) {
-      expect.fail(`${what}[${i}]: ${actual[i]} vs ${expected[i]} (rel ${rel} > ${rtol})`);
-    }
-  }
-}
-
-export function flatten(value: unknown): number[] {
-  return Array.isArray(value) ? value.flatMap(flatten) : [value as number];
-}

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { convcheckAsync, goldenDir, STACK_LINE } from "./cli-support.js";
+import { goldenDir, STACK_LINE } from "./cli-support.js";
+import { runCli } from "./helpers/cli.js";
 
 const fixture = join(goldenDir, "s1-p0-5x5-k3.json");
 
@@ -20,7 +21,7 @@ describe("exit codes of the CI commands", () => {
     [["grad", fixture, "--baseline-factor", "-1"], 2],
     [["grad", fixture, "--baseline", "/no/such/report.json"], 2],
   ])("convcheck %j exits %i", async (args, code) => {
-    const run = await convcheckAsync(args);
+    const run = await runCli(args);
     expect(run.code).toBe(code);
     expect(run.stderr).not.toMatch(STACK_LINE);
     if (code === 2) expect(run.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);

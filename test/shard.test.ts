@@ -2,7 +2,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseShard, selectShard } from "../src/cli/shard.js";
-import { convcheckAsync, goldenDir } from "./cli-support.js";
+import { goldenDir } from "./cli-support.js";
+import { runCli } from "./helpers/cli.js";
 
 describe("parseShard", () => {
   it.each([
@@ -52,7 +53,7 @@ describe("grad --shard over fixtures/golden", () => {
 
   it("shards 1/3, 2/3 and 3/3 together check every fixture exactly once", async () => {
     const runs = await Promise.all(
-      [1, 2, 3].map((i) => convcheckAsync(["grad", goldenDir, "--json", "--shard", `${i}/3`])),
+      [1, 2, 3].map((i) => runCli(["grad", goldenDir, "--json", "--shard", `${i}/3`])),
     );
     const seen: string[] = [];
     for (const run of runs) {
@@ -65,7 +66,7 @@ describe("grad --shard over fixtures/golden", () => {
   });
 
   it("a shard with nothing in it passes with an empty report", async () => {
-    const run = await convcheckAsync(["grad", all[0], "--json", "--shard", "2/2"]);
+    const run = await runCli(["grad", all[0], "--json", "--shard", "2/2"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).summary.total).toBe(0);
   });
@@ -73,7 +74,7 @@ describe("grad --shard over fixtures/golden", () => {
   it.each(["0/3", "4/3", "x", "1/0", "2"])(
     "--shard %s exits 2 with one line on stderr",
     async (spec) => {
-      const run = await convcheckAsync(["grad", goldenDir, "--shard", spec]);
+      const run = await runCli(["grad", goldenDir, "--shard", spec]);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe("");
       expect(run.stderr.trim().split("\n")).toHaveLength(1);

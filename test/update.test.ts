@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { convcheck, expectAllClose, flatten, goldenDir, tempDir } from "./cli-support.js";
+import { convcheck, goldenDir, tempDir } from "./cli-support.js";
+import { expectAllClose, flat } from "./helpers/allclose.js";
 
 const goldenFiles = readdirSync(goldenDir).filter((f) => f.endsWith(".json"));
 const read = (file: string) => readFileSync(file, "utf8");
@@ -11,7 +12,7 @@ const readJson = (file: string) => JSON.parse(read(file));
 function expectLikePyTorch(written: Record<string, unknown>, pytorch: Record<string, unknown>) {
   expect(Object.keys(written).sort()).toEqual(Object.keys(pytorch).sort());
   for (const key of Object.keys(pytorch)) {
-    expectAllClose(flatten(written[key]), flatten(pytorch[key]), 1e-9, key);
+    expectAllClose(flat(written[key]), flat(pytorch[key]), { rtol: 1e-9, atol: 0 }, key);
   }
 }
 
@@ -85,7 +86,12 @@ describe("convcheck update keeps the document", () => {
     ]);
     // The stored output was current, so it is PyTorch's, digit for digit.
     expect(written.expected.output).toEqual(source.expected.output);
-    expectAllClose([written.expected.loss], [source.expected.loss], 1e-12, "loss");
+    expectAllClose(
+      [written.expected.loss],
+      [source.expected.loss],
+      { rtol: 1e-12, atol: 0 },
+      "loss",
+    );
   });
 
   it("leaves a current fixture's bytes alone, odd formatting and all", () => {
