@@ -59,11 +59,14 @@ describe("the npm package", () => {
       ["install", join(dir, info.filename), "--prefer-offline", "--no-audit", "--no-fund"],
       { cwd: project },
     );
-    const grad = await exec("npx", ["--no-install", "convcheck", "grad", "fixture.json"], {
-      cwd: project,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
+    const grad = await exec(
+      "npx",
+      ["--no-install", "convcheck", "grad", "fixture.json", "--junit", "r.xml", "--html", "r.html"],
+      { cwd: project, env: { ...process.env, NO_COLOR: "1" } },
+    );
     expect(grad.stdout).toMatch(/^PASS {2}fixture\.json/);
+    expect(readFileSync(join(project, "r.xml"), "utf8")).toMatch(/<testsuites name="convcheck"/);
+    expect(readFileSync(join(project, "r.html"), "utf8")).toMatch(/^<!doctype html>/i);
     const schema = await exec("npx", ["--no-install", "convcheck", "schema"], { cwd: project });
     expect(schema.stdout).toBe(
       readFileSync(
