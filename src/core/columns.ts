@@ -25,6 +25,9 @@ export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array):
   const outPlane = geo.outHeight * geo.outWidth;
   const inPlane = inHeight * inWidth;
   const columns = into ?? new Float64Array(geo.batch * geo.groups * outPlane * K);
+  // Output columns whose every tap lands inside the input row: no test per value.
+  const inside0 = Math.max(...geo.colRange.map(([start]) => start));
+  const inside1 = Math.min(...geo.colRange.map(([, end]) => end));
   let to = 0;
   for (let n = 0; n < geo.batch; n++) {
     for (let g = 0; g < geo.groups; g++) {
@@ -33,6 +36,7 @@ export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array):
         const iy0 = oy * strideHeight - geo.padTop;
         for (let ox = 0; ox < geo.outWidth; ox++) {
           const ix0 = ox * strideWidth - geo.padLeft;
+          const inside = ox >= inside0 && ox < inside1;
           for (let c = 0; c < inPerGroup; c++) {
             const inBase = groupBase + c * inPlane;
             for (let ky = 0; ky < kernelHeight; ky++) {
@@ -41,10 +45,15 @@ export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array):
                 for (let kx = 0; kx < kernelWidth; kx++) columns[to++] = 0;
                 continue;
               }
-              const row = inBase + iy * inWidth;
+              const row = inBase + iy * inWidth + ix0;
+              if (inside) {
+                for (let kx = 0; kx < kernelWidth; kx++)
+                  columns[to++] = input[row + kx * dilationWidth];
+                continue;
+              }
               for (let kx = 0; kx < kernelWidth; kx++) {
                 const ix = ix0 + kx * dilationWidth;
-                columns[to++] = ix >= 0 && ix < inWidth ? input[row + ix] : 0;
+                columns[to++] = ix >= 0 && ix < inWidth ? input[row + kx * dilationWidth] : 0;
               }
             }
           }
@@ -87,4 +96,20 @@ export function col2imAdd(geo: Geometry, dColumns: Float64Array, dInput: Float64
       }
     }
   }
+}
+
+/**
+ * Scratch space for the passes' own columns, kept between calls: a fresh
+ * large typed array costs its zeroing and page faults every time, more than
+ * laying the columns out. Never handed to a caller.
+ */
+const scratch = new Map<string, Float64Array>();
+
+export function scratchArray(name: string, length: number): Float64Array {
+  let buffer = scratch.get(name);
+  if (!buffer || buffer.length < length) {
+    buffer = new Float64Array(length);
+    scratch.set(name, buffer);
+  }
+  return buffer.length === length ? buffer : buffer.subarray(0, length);
 }

@@ -1,4 +1,4 @@
-import { col2imAdd, im2col, rowLengthOf } from "./columns.js";
+import { col2imAdd, im2col, rowLengthOf, scratchArray } from "./columns.js";
 import type { Geometry } from "./geometry.js";
 
 /**
@@ -16,7 +16,9 @@ export function forward(
   filter: Float64Array,
   bias: Float64Array | null,
 ): Float64Array {
-  return forwardColumns(geo, im2col(geo, input), filter, bias);
+  const count = geo.batch * geo.groups * geo.outHeight * geo.outWidth * rowLengthOf(geo);
+  const columns = scratchArray("forward", count);
+  return forwardColumns(geo, im2col(geo, input, columns), filter, bias);
 }
 
 /** The forward pass from the input's columns, into `output` when given. */
@@ -132,8 +134,9 @@ export function backward(
   const K = rowLengthOf(geo);
   const outPlane = geo.outHeight * geo.outWidth;
   const { outPerGroup, outChannels } = geo;
-  const cols = im2col(geo, input);
-  const dCols = new Float64Array(cols.length);
+  const count = geo.batch * geo.groups * outPlane * K;
+  const cols = im2col(geo, input, scratchArray("backward", count));
+  const dCols = scratchArray("dColumns", count).fill(0);
   const dFilter = new Float64Array(filter.length);
   const dInput = new Float64Array(input.length);
   const dBias = withBias ? new Float64Array(outChannels) : null;
