@@ -4,7 +4,6 @@ import type { FullRule } from "../core/tolerance.js";
 import { loadFixture } from "../fixture/load.js";
 import { type CiOptions, CiRun } from "./ci.js";
 import { collectFixtures } from "./files.js";
-import { writeHtmlReport } from "./html.js";
 import { openChecker } from "./impl.js";
 import { exitCode, type Outcome, summarise } from "./outcome.js";
 import { colorFor, write } from "./output.js";
@@ -104,6 +103,10 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
     );
   }
   const code = ci.finish(outcomes, exitCode(summary));
-  if (options.html && !writeHtmlReport(options.html, outcomes, summary)) return 2;
+  if (options.html) {
+    // Loaded only when asked for: the page's code is a good part of start-up time.
+    const { writeHtmlReport } = await import("./html.js");
+    if (!writeHtmlReport(options.html, outcomes, summary)) return 2;
+  }
   return code;
 }
