@@ -19,44 +19,31 @@ export function rowLengthOf(geo: Geometry): number {
  * through memory once and the reads stay within a few input rows.
  */
 export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array): Float64Array {
-  const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = geo;
   const K = rowLengthOf(geo);
   const outPlane = geo.outHeight * geo.outWidth;
-  const inPlane = inHeight * inWidth;
+  const inPlane = geo.inHeight * geo.inWidth;
   const columns = into ?? new Float64Array(geo.batch * geo.groups * outPlane * K);
-  // Output columns whose every tap lands inside the input row: no test per value.
-  const inside0 = Math.max(...geo.colRange.map(([start]) => start));
-  const inside1 = Math.min(...geo.colRange.map(([, end]) => end));
+  const [inside0, inside1] = insideColumns(geo);
   let to = 0;
   for (let n = 0; n < geo.batch; n++) {
     for (let g = 0; g < geo.groups; g++) {
-      const groupBase = (n * geo.inChannels + g * inPerGroup) * inPlane;
+      const groupBase = (n * geo.inChannels + g * geo.inPerGroup) * inPlane;
       for (let oy = 0; oy < geo.outHeight; oy++) {
-        const iy0 = oy * strideHeight - geo.padTop;
+        const iy0 = oy * geo.strideHeight - geo.padTop;
         for (let ox = 0; ox < geo.outWidth; ox++) {
-          const ix0 = ox * strideWidth - geo.padLeft;
+          const ix0 = ox * geo.strideWidth - geo.padLeft;
           const inside = ox >= inside0 && ox < inside1;
-          for (let c = 0; c < inPerGroup; c++) {
-            const inBase = groupBase + c * inPlane;
-            for (let ky = 0; ky < kernelHeight; ky++) {
-              const iy = iy0 + ky * dilationHeight;
-              if (iy < 0 || iy >= inHeight) {
-                for (let kx = 0; kx < kernelWidth; kx++) columns[to++] = 0;
-                continue;
-              }
-              const row = inBase + iy * inWidth + ix0;
-              if (inside) {
-                for (let kx = 0; kx < kernelWidth; kx++)
-                  columns[to++] = input[row + kx * dilationWidth];
-                continue;
-              }
-              for (let kx = 0; kx < kernelWidth; kx++) {
-                const ix = ix0 + kx * dilationWidth;
-                columns[to++] = ix >= 0 && ix < inWidth ? input[row + kx * dilationWidth] : 0;
-              }
-            }
-          }
+          copyWindow(
+            geo,
+            input,
+            groupBase + iy0 * geo.inWidth + ix0,
+            iy0,
+            ix0,
+            inside,
+            columns,
+            to,
+          );
+          to += K;
         }
       }
     }
@@ -64,35 +51,85 @@ export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array):
   return columns;
 }
 
+/** Output columns whose every tap lands inside the input row: no test per value there. */
+function insideColumns(geo: Geometry): [number, number] {
+  return [
+    Math.max(...geo.colRange.map(([start]) => start)),
+    Math.min(...geo.colRange.map(([, end]) => end)),
+  ];
+}
+
+/** One output cell's receptive field into columns[to ...], zeros in padding. */
+function copyWindow(
+  geo: Geometry,
+  input: Float64Array,
+  corner: number,
+  iy0: number,
+  ix0: number,
+  inside: boolean,
+  columns: Float64Array,
+  to: number,
+): void {
+  const { inHeight, inWidth, kernelHeight, kernelWidth, dilationHeight, dilationWidth } = geo;
+  const inPlane = inHeight * inWidth;
+  for (let c = 0; c < geo.inPerGroup; c++) {
+    for (let ky = 0; ky < kernelHeight; ky++) {
+      const iy = iy0 + ky * dilationHeight;
+      const row = corner + c * inPlane + ky * dilationHeight * inWidth;
+      if (iy < 0 || iy >= inHeight) {
+        for (let kx = 0; kx < kernelWidth; kx++) columns[to++] = 0;
+      } else if (inside) {
+        for (let kx = 0; kx < kernelWidth; kx++) columns[to++] = input[row + kx * dilationWidth];
+      } else {
+        for (let kx = 0; kx < kernelWidth; kx++) {
+          const ix = ix0 + kx * dilationWidth;
+          columns[to++] = ix >= 0 && ix < inWidth ? input[row + kx * dilationWidth] : 0;
+        }
+      }
+    }
+  }
+}
+
 /** dI[n][ci][iy][ix] += dColumns at every (p, k) that reads it: im2col run backwards. */
 export function col2imAdd(geo: Geometry, dColumns: Float64Array, dInput: Float64Array): void {
-  const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup } = geo;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = geo;
-  const inPlane = inHeight * inWidth;
+  const K = rowLengthOf(geo);
+  const inPlane = geo.inHeight * geo.inWidth;
   let from = 0;
   for (let n = 0; n < geo.batch; n++) {
     for (let g = 0; g < geo.groups; g++) {
-      const groupBase = (n * geo.inChannels + g * inPerGroup) * inPlane;
+      const groupBase = (n * geo.inChannels + g * geo.inPerGroup) * inPlane;
       for (let oy = 0; oy < geo.outHeight; oy++) {
-        const iy0 = oy * strideHeight - geo.padTop;
+        const iy0 = oy * geo.strideHeight - geo.padTop;
         for (let ox = 0; ox < geo.outWidth; ox++) {
-          const ix0 = ox * strideWidth - geo.padLeft;
-          for (let c = 0; c < inPerGroup; c++) {
-            const inBase = groupBase + c * inPlane;
-            for (let ky = 0; ky < kernelHeight; ky++) {
-              const iy = iy0 + ky * dilationHeight;
-              if (iy < 0 || iy >= inHeight) {
-                from += kernelWidth;
-                continue;
-              }
-              const row = inBase + iy * inWidth;
-              for (let kx = 0; kx < kernelWidth; kx++, from++) {
-                const ix = ix0 + kx * dilationWidth;
-                if (ix >= 0 && ix < inWidth) dInput[row + ix] += dColumns[from];
-              }
-            }
-          }
+          const ix0 = ox * geo.strideWidth - geo.padLeft;
+          addWindow(geo, dColumns, from, groupBase + iy0 * geo.inWidth + ix0, iy0, ix0, dInput);
+          from += K;
         }
+      }
+    }
+  }
+}
+
+/** One output cell's row of dColumns added back onto the input values it read. */
+function addWindow(
+  geo: Geometry,
+  dColumns: Float64Array,
+  from: number,
+  corner: number,
+  iy0: number,
+  ix0: number,
+  dInput: Float64Array,
+): void {
+  const { inHeight, inWidth, kernelHeight, kernelWidth, dilationHeight, dilationWidth } = geo;
+  const inPlane = inHeight * inWidth;
+  for (let c = 0; c < geo.inPerGroup; c++) {
+    for (let ky = 0; ky < kernelHeight; ky++, from += kernelWidth) {
+      const iy = iy0 + ky * dilationHeight;
+      if (iy < 0 || iy >= inHeight) continue;
+      const row = corner + c * inPlane + ky * dilationHeight * inWidth;
+      for (let kx = 0; kx < kernelWidth; kx++) {
+        const ix = ix0 + kx * dilationWidth;
+        if (ix >= 0 && ix < inWidth) dInput[row + kx * dilationWidth] += dColumns[from + kx];
       }
     }
   }

@@ -1,7 +1,8 @@
 import { im2col } from "./columns.js";
 import { cellPasses, type Rule, relativeError } from "./compare.js";
-import { forwardColumns } from "./conv.js";
-import { type Head, headLoss } from "./head.js";
+import { forward, forwardColumns } from "./conv.js";
+import { type Head, headLoss, isPlain } from "./head.js";
+import { loss as plainLoss } from "./loss.js";
 import type { Problem, TensorName } from "./numerical.js";
 import { seededRandom } from "./random.js";
 import { lossAt, type Precision } from "./reference.js";
@@ -45,19 +46,23 @@ export function referenceLoss(
   setting: DirectionalSetting,
 ): LossAlong {
   const { head, precision } = setting;
-  if (precision !== "float64" || tensor === "input") {
+  if (precision !== "float64") {
     return (values) => lossAt({ ...problem, [tensor]: values }, head, precision);
   }
-  const columns = im2col(problem.geo, problem.input);
-  const output = new Float64Array(problem.target.length);
+  const { geo, target } = problem;
+  // The plain loss in one loop: the head's per-cell calls cost more than the pass itself when cold.
+  const lossOf = isPlain(head)
+    ? (pre: Float64Array) => plainLoss(pre, target)
+    : (pre: Float64Array) => headLoss(head, pre, target);
+  if (tensor === "input") {
+    return (values) => lossOf(forward(geo, values, problem.filter, problem.bias));
+  }
+  const columns = im2col(geo, problem.input);
+  const output = new Float64Array(target.length);
   return (values) => {
     const filter = tensor === "filter" ? values : problem.filter;
     const bias = tensor === "bias" ? values : problem.bias;
-    return headLoss(
-      head,
-      forwardColumns(problem.geo, columns, filter, bias, output),
-      problem.target,
-    );
+    return lossOf(forwardColumns(geo, columns, filter, bias, output));
   };
 }
 
