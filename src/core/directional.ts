@@ -89,12 +89,9 @@ export async function directionsAlong(
   const checks: DirectionCheck[] = [];
   for (let r = 0; r < options.directions; r++) {
     const d = randomDirection(original.length, next);
-    let dot = 0;
-    for (let i = 0; i < d.length; i++) dot += analytic[i] * d[i];
-    for (let i = 0; i < d.length; i++) moved[i] = original[i] + step * d[i];
-    const up = await lossOf(moved);
-    for (let i = 0; i < d.length; i++) moved[i] = original[i] - step * d[i];
-    const down = await lossOf(moved);
+    const dot = dotProduct(analytic, d);
+    const up = await lossOf(along(moved, original, step, d));
+    const down = await lossOf(along(moved, original, -step, d));
     const numerical = (up - down) / (2 * step);
     checks.push({
       analytic: dot,
@@ -104,6 +101,20 @@ export async function directionsAlong(
     });
   }
   return checks;
+}
+
+// The loops live outside the async function: code after an await resumes
+// unoptimized until the whole function is, which a few calls never make it.
+function dotProduct(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+/** moved = original + t d */
+function along(moved: Float64Array, original: Float64Array, t: number, d: Float64Array) {
+  for (let i = 0; i < d.length; i++) moved[i] = original[i] + t * d[i];
+  return moved;
 }
 
 /** Directional checks through convcheck's own forward pass. */
