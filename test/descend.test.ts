@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backward, forward } from "../src/core/conv.js";
 import { descend, type Evaluate, verdictOf } from "../src/core/descend.js";
@@ -99,8 +102,58 @@ describe("convcheck descend (built CLI)", () => {
     expect(missing.stderr).toMatch(
       /^convcheck: error: fixtures\/golden\/none\.json: no such file\n$/,
     );
-    const kink = await cli("fixtures/field/c9-relu-kink.json");
-    expect(kink.code).toBe(2);
-    expect(kink.stderr).toMatch(/activation relu makes the loss non-quadratic/);
+    const dir = mkdtempSync(join(tmpdir(), "convcheck-descend-"));
+    const l1 = join(dir, "l1.json");
+    writeFileSync(l1, JSON.stringify({ ...withHead(seed), lossFunction: "l1_mean" }));
+    const refused = await cli(l1);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/lossFunction: the loss l1_mean has no curvature/);
+  });
+});
+
+function withHead(file: string): Record<string, unknown> {
+  const { expected: _stored, ...doc } = JSON.parse(readFileSync(file, "utf8"));
+  return doc;
+}
+
+describe("descend with an activation: the limit from the Hessian at the starting point", () => {
+  const dir = mkdtempSync(join(tmpdir(), "convcheck-descend-"));
+  const write = (name: string, doc: Record<string, unknown>) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  };
+  const base = "fixtures/golden/chw-3x8x8-o4-k3-s1-p1-bias.json";
+
+  it("tanh, convcheck's gradients, half the limit: converges", async () => {
+    const run = await cli(write("tanh.json", { ...withHead(base), activation: "tanh" }), "--json");
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.verdict).toBe("converges");
+    expect(json.lr).toBeCloseTo(json.lrMax / 2, 12);
+  });
+
+  it("relu, right gradients, a rise from a crossed kink: the rate, not the gradient", async () => {
+    const run = await cli(write("relu.json", { ...withHead(base), activation: "relu" }), "--json");
+    const json = JSON.parse(run.stdout);
+    expect(json.firstRise).toBeGreaterThan(0);
+    expect(json.verdict).toBe("diverges-lr");
+    expect(json.gradientAgreesAtRise).toBe(true);
+  });
+
+  it("tanh with its derivative taken at the output: rises-inconsistent-gradient", async () => {
+    const file = write("tanh-impl.json", { ...withHead(base), activation: "tanh" });
+    const run = await cli(
+      file,
+      "--impl",
+      "test/impls/tanh-derivative-at-output.js",
+      "--steps",
+      "80",
+      "--json",
+    );
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.verdict).toBe("rises-inconsistent-gradient");
+    expect(json.gradientAgreesAtRise).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { forward } from "../src/core/conv.js";
+import { activation, curvatureWeights, loss as lossFn } from "../src/core/head.js";
 import { hessianTimes, largestEigenvalue } from "../src/core/hessian.js";
 import type { Fixture } from "../src/fixture/load.js";
 import { expectClose, fixtureOf, golden } from "./support/impl.js";
@@ -129,4 +131,51 @@ describe("the largest eigenvalue of the Hessian in filter and bias", () => {
     const wrong = largestEigenvalue(curvature(f, 0.5), size(f)).value;
     expect(Math.abs(wrong - oracle) / oracle).toBeGreaterThan(0.4);
   });
+});
+
+describe("the Hessian at the starting point with an activation", () => {
+  const activations: Record<string, { f: (z: number) => number; loss: "mse" | "mse_mean" }> = {
+    tanh: { f: Math.tanh, loss: "mse" },
+    sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), loss: "mse_mean" },
+  };
+  for (const file of ["s1-p0-5x5-k3.json", "groups2-bias-4x5x5-o2-k2-s2.json"]) {
+    for (const [name, { f: act, loss }] of Object.entries(activations)) {
+      it(`${file} ${name} + ${loss}: power iteration matches Jacobi on second differences of E`, () => {
+        const f = golden(file);
+        const j = naiveJacobian(f);
+        const t = f.target.data;
+        const m = t.length;
+        const start = [...f.filter.data, ...(f.bias ? f.bias.data : [])];
+        // E(theta) straight from its definition: z = J theta, y = act(z).
+        const lossAt = (theta: number[]) =>
+          j.reduce((sum, row, i) => {
+            const z = row.reduce((s, x, k) => s + x * theta[k], 0);
+            const r = act(z) - t[i];
+            return sum + (loss === "mse" ? 0.5 * r * r : (r * r) / m);
+          }, 0);
+        const h = 1e-4;
+        const n = start.length;
+        const hess = Array.from({ length: n }, () => new Array(n).fill(0));
+        for (let a = 0; a < n; a++) {
+          for (let b = a; b < n; b++) {
+            const at = (da: number, db: number) => {
+              const theta = start.slice();
+              theta[a] += da;
+              theta[b] += db;
+              return lossAt(theta);
+            };
+            const value = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h);
+            hess[a][b] = value;
+            hess[b][a] = value;
+          }
+        }
+        const oracle = symmetricEigenvalues(hess)[0];
+        const head = { activation: activation(name as "tanh"), loss: lossFn(loss) };
+        const pre = forward(f.geo, f.input.data, f.filter.data, f.bias?.data ?? null);
+        const weights = curvatureWeights(head, pre, t);
+        const found = largestEigenvalue({ ...curvature(f), weights }, size(f));
+        expect(Math.abs(found.value - oracle) / Math.abs(oracle)).toBeLessThan(1e-3);
+      });
+    }
+  }
 });

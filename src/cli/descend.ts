@@ -1,8 +1,16 @@
 import { type Command, Option } from "commander";
 import { backward, forward } from "../core/conv.js";
-import { descend, type Evaluate, firstRise, verdictOf } from "../core/descend.js";
+import { descend, type Evaluate, firstRise, type Parameters, verdictOf } from "../core/descend.js";
 import { InputError } from "../core/errors.js";
-import { type Head, headGradient, headLoss } from "../core/head.js";
+import {
+  activate,
+  curvatureWeights,
+  type Head,
+  headGradient,
+  headLoss,
+  outputLoss,
+  outputLossGradient,
+} from "../core/head.js";
 import { largestEigenvalue } from "../core/hessian.js";
 import { lossScale } from "../core/reference.js";
 import { type Fixture, loadFixture } from "../fixture/load.js";
@@ -28,14 +36,50 @@ export interface DescendOptions {
 /** Loss rises smaller than this fraction of the loss scale are rounding, not climbing. */
 const ROUNDING = 1e-12;
 
-/** The Hessian's factor for a quadratic head, or why descend cannot use this one. */
-function lossFactor(head: Head, outputCells: number): number | string {
-  if (head.activation.name !== "none") {
-    return `the activation ${head.activation.name} makes the loss non-quadratic, so its Hessian is not constant and no single rate is stable; descend needs a fixture without an activation`;
+/**
+ * Why descend cannot judge this head, or null. Away from its kinks l1 has no
+ * curvature at all, so no rate is the stable limit and a rising loss could
+ * not be told from a wrong gradient.
+ */
+function unsupported(head: Head): string | null {
+  if (head.loss.name === "l1_mean") {
+    return "the loss l1_mean has no curvature away from its kinks, so there is no stable-rate limit to judge a rising loss against; descend needs mse or mse_mean";
   }
-  if (head.loss.name === "mse") return 1;
-  if (head.loss.name === "mse_mean") return 2 / outputCells;
-  return `the loss ${head.loss.name} is not quadratic; descend needs mse or mse_mean`;
+  return null;
+}
+
+/** 2 / the largest eigenvalue of the Hessian of E at one point of the descent. */
+function stableLimitAt(fixture: Fixture, head: Head, at: Parameters): number {
+  const { geo } = fixture;
+  const hasBias = at.bias !== null;
+  const pre = forward(geo, fixture.input.data, at.filter, at.bias);
+  const weights = curvatureWeights(head, pre, fixture.target.data);
+  const size = at.filter.length + (hasBias ? geo.outChannels : 0);
+  const eigen = largestEigenvalue(
+    { geo, input: fixture.input.data, hasBias, lossFactor: 1, weights },
+    size,
+  );
+  return eigen.value > 0 ? 2 / eigen.value : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Whether the gradient at a point matches the loss's slope along it: the
+ * central difference of E along the unit gradient direction d, by the
+ * forward pass (the person's when descending on theirs), against g . d.
+ */
+async function gradientAgrees(evaluate: Evaluate, at: Parameters): Promise<boolean> {
+  const here = await evaluate(at);
+  const g = [...here.filter, ...(here.bias ?? [])];
+  const length = Math.hypot(...g);
+  if (length === 0) return true;
+  const scale = Math.max(1, Math.hypot(...at.filter, ...(at.bias ?? [])));
+  const h = 1e-6 * scale;
+  const moved = (sign: number): Parameters => ({
+    filter: at.filter.map((v, i) => v + (sign * h * here.filter[i]) / length),
+    bias: at.bias ? at.bias.map((v, i) => v + (sign * h * (here.bias?.[i] ?? 0)) / length) : null,
+  });
+  const slope = ((await evaluate(moved(1))).loss - (await evaluate(moved(-1))).loss) / (2 * h);
+  return Math.abs(slope - length) <= 1e-4 * length;
 }
 
 function referenceEvaluate(fixture: Fixture, head: Head): Evaluate {
@@ -59,10 +103,11 @@ function implEvaluate(fixture: Fixture, head: Head, impl: Implementation): Evalu
       throw new ImplFault(null, "missing", "exports no backward(), which descend follows");
     }
     const call = { geo, input, filter: at.filter, bias: at.bias };
-    const pre = exports.forward
+    // The person's forward includes the activation and returns y.
+    const output = exports.forward
       ? await impl.forward(call)
-      : forward(geo, input, at.filter, at.bias);
-    const grads = await impl.backward(call, headGradient(head, pre, target));
+      : activate(head, forward(geo, input, at.filter, at.bias));
+    const grads = await impl.backward(call, outputLossGradient(head, output, target));
     if (!grads.filter) {
       throw new ImplFault(
         "backward",
@@ -71,7 +116,7 @@ function implEvaluate(fixture: Fixture, head: Head, impl: Implementation): Evalu
       );
     }
     const bias = at.bias ? (grads.bias ?? new Float64Array(at.bias.length)) : null;
-    return { loss: headLoss(head, pre, target), filter: grads.filter, bias };
+    return { loss: outputLoss(head, output, target), filter: grads.filter, bias };
   };
 }
 
@@ -79,18 +124,29 @@ async function run(file: string, options: DescendOptions): Promise<DescendReport
   const fixture = loadFixture(file);
   const { geo } = fixture;
   const head = fixture.head;
-  const factor = lossFactor(head, geo.batch * geo.outChannels * geo.outHeight * geo.outWidth);
-  if (typeof factor === "string") throw new InputError("", factor);
+  const refusal = unsupported(head);
+  if (refusal) throw new InputError("lossFunction", refusal);
+  // The Hessian at the starting point, cell by cell; for a quadratic head it
+  // is the same everywhere, so the limit holds along the whole descent.
+  const startPre = forward(
+    geo,
+    fixture.input.data,
+    fixture.filter.data,
+    fixture.bias?.data ?? null,
+  );
+  const weights = curvatureWeights(head, startPre, fixture.target.data);
   const hasBias = fixture.bias !== null;
   const size = fixture.filter.data.length + (hasBias ? geo.outChannels : 0);
   const eigen = largestEigenvalue(
-    { geo, input: fixture.input.data, hasBias, lossFactor: factor },
+    { geo, input: fixture.input.data, hasBias, lossFactor: 1, weights },
     size,
   );
   if (eigen.value <= 0) {
     throw new InputError(
-      "input",
-      "every input value is 0, so the loss does not depend on the filter",
+      head.activation.name === "none" ? "input" : "filter",
+      head.activation.name === "none"
+        ? "every input value is 0, so the loss does not depend on the filter"
+        : `at the starting point the loss curves upward in no direction of the filter and bias (every ${head.activation.name} may be inactive), so there is no stable-rate limit`,
     );
   }
   const lrMax = 2 / eigen.value;
@@ -104,10 +160,28 @@ async function run(file: string, options: DescendOptions): Promise<DescendReport
       evaluate = implEvaluate(fixture, head, new Implementation(runner));
     }
     const start = { filter: fixture.filter.data, bias: fixture.bias?.data ?? null };
-    const descent = await descend(evaluate, start, lr, options.steps);
+    const curved = head.activation.name !== "none";
+    const descent = await descend(evaluate, start, lr, options.steps, curved);
     const pre = forward(geo, fixture.input.data, start.filter, start.bias);
     const scale = lossScale(head, descent.losses[0], pre, fixture.target.data);
     const slack = ROUNDING * scale;
+    const rise = firstRise(descent.losses, slack);
+    let verdict = verdictOf(descent, lr, lrMax, slack);
+    let lrMaxAtRise: number | null = null;
+    let consistentAtRise = false;
+    if (curved && verdict === "rises-inconsistent-gradient" && rise > 0 && descent.points) {
+      // With an activation the curvature moves as the descent does (units
+      // switch on, tanh leaves saturation, a step crosses a kink), so a right
+      // gradient can make the loss rise at a rate below the starting limit.
+      // The gradient is blamed only when it disagrees with the loss's own
+      // slope where the loss rose; otherwise the rate is too large there.
+      const before = descent.points[rise - 1];
+      if (await gradientAgrees(evaluate, before)) {
+        verdict = "diverges-lr";
+        consistentAtRise = true;
+        lrMaxAtRise = stableLimitAt(fixture, head, before);
+      }
+    }
     return {
       file,
       impl: options.impl ?? null,
@@ -115,10 +189,13 @@ async function run(file: string, options: DescendOptions): Promise<DescendReport
       lrMax,
       eigenvalue: eigen.value,
       eigenIterations: eigen.iterations,
+      curved: head.activation.name !== "none",
       steps: options.steps,
       descent,
-      firstRise: firstRise(descent.losses, slack),
-      verdict: verdictOf(descent, lr, lrMax, slack),
+      firstRise: rise,
+      verdict,
+      lrMaxAtRise,
+      consistentAtRise,
     };
   } finally {
     await runner?.close();

@@ -25,6 +25,8 @@ export interface Descent {
   losses: number[];
   /** The step at which the loss stopped being a finite number, if it did. */
   overflowAt: number | null;
+  /** The parameters before each step, when asked for. */
+  points?: Parameters[];
 }
 
 /** theta <- theta - lr * dE/dtheta, `steps` times. */
@@ -33,18 +35,21 @@ export async function descend(
   start: Parameters,
   lr: number,
   steps: number,
+  record = false,
 ): Promise<Descent> {
   const at: Parameters = { filter: start.filter.slice(), bias: start.bias?.slice() ?? null };
   const losses: number[] = [];
+  const points: Parameters[] | undefined = record ? [] : undefined;
   for (let step = 0; step <= steps; step++) {
     const e = await evaluate(at);
-    if (!Number.isFinite(e.loss)) return { losses, overflowAt: step };
+    if (!Number.isFinite(e.loss)) return { losses, overflowAt: step, points };
     losses.push(e.loss);
+    points?.push({ filter: at.filter.slice(), bias: at.bias?.slice() ?? null });
     if (step === steps) break;
     for (let i = 0; i < at.filter.length; i++) at.filter[i] -= lr * e.filter[i];
     if (at.bias && e.bias) for (let i = 0; i < at.bias.length; i++) at.bias[i] -= lr * e.bias[i];
   }
-  return { losses, overflowAt: null };
+  return { losses, overflowAt: null, points };
 }
 
 /** The first step whose loss exceeds the one before by more than `slack`, or -1. */

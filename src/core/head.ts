@@ -13,6 +13,8 @@ export interface Activation {
   apply(z: number): number;
   /** The derivative PyTorch uses, with act'(0) = 0 for relu and slope for leaky_relu. */
   derivative(z: number): number;
+  /** act''(z); 0 for the piecewise-linear rectifiers away from their kink. */
+  second(z: number): number;
   /** True where act is not differentiable (z = 0 for the rectifiers). */
   hasKink: boolean;
 }
@@ -22,6 +24,8 @@ export interface Loss {
   /** One cell's contribution; `count` is the number of output cells. */
   term(y: number, t: number, count: number): number;
   derivative(y: number, t: number, count: number): number;
+  /** The term's second derivative in y; 0 for l1 away from its kink. */
+  second(count: number): number;
   hasKink: boolean;
 }
 
@@ -38,6 +42,7 @@ export function activation(name: ActivationName, slope = 0.01): Activation {
         slope: 0,
         apply: (z) => Math.max(z, 0),
         derivative: (z) => (z > 0 ? 1 : 0),
+        second: () => 0,
         hasKink: true,
       };
     case "leaky_relu":
@@ -46,6 +51,7 @@ export function activation(name: ActivationName, slope = 0.01): Activation {
         slope,
         apply: (z) => (z > 0 ? z : slope * z),
         derivative: (z) => (z > 0 ? 1 : slope),
+        second: () => 0,
         hasKink: true,
       };
     case "tanh":
@@ -56,6 +62,10 @@ export function activation(name: ActivationName, slope = 0.01): Activation {
         derivative: (z) => {
           const y = Math.tanh(z);
           return 1 - y * y;
+        },
+        second: (z) => {
+          const y = Math.tanh(z);
+          return -2 * y * (1 - y * y);
         },
         hasKink: false,
       };
@@ -68,10 +78,21 @@ export function activation(name: ActivationName, slope = 0.01): Activation {
           const y = sigmoid(z);
           return y * (1 - y);
         },
+        second: (z) => {
+          const y = sigmoid(z);
+          return y * (1 - y) * (1 - 2 * y);
+        },
         hasKink: false,
       };
     default:
-      return { name: "none", slope: 0, apply: (z) => z, derivative: () => 1, hasKink: false };
+      return {
+        name: "none",
+        slope: 0,
+        apply: (z) => z,
+        derivative: () => 1,
+        second: () => 0,
+        hasKink: false,
+      };
   }
 }
 
@@ -89,6 +110,7 @@ export function loss(name: LossName): Loss {
         name,
         term: (y, t, count) => ((y - t) * (y - t)) / count,
         derivative: (y, t, count) => (2 * (y - t)) / count,
+        second: (count) => 2 / count,
         hasKink: false,
       };
     case "l1_mean":
@@ -96,6 +118,7 @@ export function loss(name: LossName): Loss {
         name,
         term: (y, t, count) => Math.abs(y - t) / count,
         derivative: (y, t, count) => Math.sign(y - t) / count,
+        second: () => 0,
         hasKink: true,
       };
     default:
@@ -103,6 +126,7 @@ export function loss(name: LossName): Loss {
         name: "mse",
         term: (y, t) => 0.5 * (y - t) * (y - t),
         derivative: (y, t) => y - t,
+        second: () => 1,
         hasKink: false,
       };
   }
@@ -172,4 +196,24 @@ export function lossGradientAtOutput(
     grad[i] = head.loss.derivative(head.activation.apply(pre[i]), target[i], pre.length);
   }
   return grad;
+}
+
+/**
+ * The Hessian's weight of each output cell at a point: E = sum l(act(z), t)
+ * has d^2E/dz^2 = l''(y) act'(z)^2 + l'(y) act''(z), cell by cell.
+ */
+export function curvatureWeights(
+  head: Head,
+  pre: Float64Array,
+  target: Float64Array,
+): Float64Array {
+  const { activation: act, loss: fn } = head;
+  const weights = new Float64Array(pre.length);
+  for (let i = 0; i < pre.length; i++) {
+    const y = act.apply(pre[i]);
+    const d = act.derivative(pre[i]);
+    const first = fn.derivative(y, target[i], pre.length);
+    weights[i] = fn.second(pre.length) * d * d + first * act.second(pre[i]);
+  }
+  return weights;
 }

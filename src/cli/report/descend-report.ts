@@ -11,6 +11,12 @@ export interface DescendReport {
   /** The largest eigenvalue of the Hessian of E in the filter and bias. */
   eigenvalue: number;
   eigenIterations: number;
+  /** An activation makes the Hessian change along the way: the limit is the starting point's. */
+  curved: boolean;
+  /** With an activation and a rising loss: the stable limit where the loss first rose. */
+  lrMaxAtRise: number | null;
+  /** The gradient matched the loss's slope where the loss rose (checked with an activation). */
+  consistentAtRise: boolean;
   steps: number;
   descent: Descent;
   /** The first step that raised the loss by more than rounding, or -1. */
@@ -58,6 +64,13 @@ function explanation(r: DescendReport): string {
   if (r.verdict === "converges") {
     return `the loss fell at every step, from ${num(losses[0])} to ${num(losses[losses.length - 1])}`;
   }
+  if (r.verdict === "diverges-lr" && r.consistentAtRise) {
+    const local =
+      r.lrMaxAtRise !== null && r.lr >= r.lrMaxAtRise
+        ? `the stable limit there is ${num(r.lrMaxAtRise)}, below the rate: the activation's curvature grew along the way`
+        : "the step crossed a kink or a change of curvature of the activation";
+    return `${where}, with the rate ${num(r.lr)} below the stable limit ${num(r.lrMax)} at the start; the gradient agrees with the loss's slope there, so the rate is too large for this stretch, not the gradient wrong (${local}); try --lr ${num(r.lr / 2)}`;
+  }
   if (r.verdict === "diverges-lr") {
     return `${where}: the rate ${num(r.lr)} is at or above the stable limit ${num(r.lrMax)}, where even correct gradients blow up; try --lr ${num(r.lrMax / 2)}`;
   }
@@ -71,7 +84,7 @@ export function descendText(r: DescendReport, c: ChalkInstance): string {
     `  ${explanation(r)}`,
     `  ${c.dim("gradients")} ${r.impl ? `yours (${r.impl})` : "convcheck's backward pass"}`,
     `  ${c.dim("rate")}      ${num(r.lr)}${r.lr === r.lrMax / 2 ? " (half the stable limit)" : ""}`,
-    `  ${c.dim("limit")}     ${num(r.lrMax)} = 2 / ${num(r.eigenvalue)}, the largest eigenvalue of the Hessian of E in the filter and bias (power iteration, ${r.eigenIterations} steps)`,
+    `  ${c.dim("limit")}     ${num(r.lrMax)} = 2 / ${num(r.eigenvalue)}, the largest eigenvalue of the Hessian of E in the filter and bias${r.curved ? " at the starting point" : ""} (power iteration, ${r.eigenIterations} steps)`,
     "",
     ...lossTable(r.descent.losses, r.firstRise, c),
   ];
@@ -95,6 +108,8 @@ export function descendJson(r: DescendReport): string {
     steps: r.steps,
     losses: r.descent.losses,
     firstRise: r.firstRise < 0 ? null : r.firstRise,
+    lrMaxAtRise: r.lrMaxAtRise,
+    gradientAgreesAtRise: r.curved && r.firstRise > 0 ? r.consistentAtRise : null,
     overflowAt: r.descent.overflowAt,
   };
   return `${JSON.stringify(json, null, 2)}\n`;
