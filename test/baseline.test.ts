@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseBaseline } from "../src/cli/baseline.js";
-import { goldenDir, tempDir } from "./cli-support.js";
+import { goldenDir, root, tempDir } from "./cli-support.js";
 import { runCli } from "./helpers/cli.js";
 
 const regressing = join(goldenDir, "chw1-2d-filter-1x5x5-k3-s2.json");
@@ -42,6 +42,15 @@ describe("grad --baseline against an earlier --json report of fixtures/golden", 
     expect(text.stdout.split("\n")[0]).toBe("FAIL  19 of 20 fixtures passed, 1 failed");
     expect(text.stdout).toMatch(
       /FAIL {2}\S+chw1-2d-filter-1x5x5-k3-s2\.json .*regressed against the baseline\n {2}regressed dE\/dFilter worst rel error \S+, baseline \S+ \(x\S+, limit x10\); \|a - n\| \S+ exceeds atol 1\.0e-9/,
+    );
+  });
+
+  it("a fixture the baseline does not know is checked, noted on stderr and not compared", async () => {
+    const learner = join(root, "fixtures", "learner-5x5-k3-s2-p1.json");
+    const run = await runCli(["grad", regressing, learner, "--baseline", base]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `convcheck: note: ${learner} is not in --baseline ${base}, so not compared\n`,
     );
   });
 

@@ -102,6 +102,15 @@ function largestAbsError(g: TensorCheck): number {
   return largest;
 }
 
+/** The baseline's worst errors for a fixture: by file, else by a name only it has. */
+function recordFor(outcome: Outcome, baseline: Baseline): Worst | undefined {
+  const name = outcome.fixture?.name;
+  return (
+    baseline.byFile.get(outcome.file) ??
+    (name ? (baseline.byName.get(name) ?? undefined) : undefined)
+  );
+}
+
 /**
  * A tensor regressed when its worst relative error is more than `factor`
  * times the baseline's and its largest absolute error also exceeds the
@@ -110,11 +119,8 @@ function largestAbsError(g: TensorCheck): number {
  */
 export function findRegressions(outcome: Outcome, baseline: Baseline, factor: number) {
   const result = outcome.result;
-  if (!result) return [];
-  const name = outcome.fixture?.name;
-  const before =
-    baseline.byFile.get(outcome.file) ?? (name ? baseline.byName.get(name) : undefined);
-  if (!before) return [];
+  const before = recordFor(outcome, baseline);
+  if (!result || !before) return [];
   const regressions: Regression[] = [];
   for (const g of result.gradients) {
     const was = before[g.name];
@@ -135,17 +141,20 @@ export function findRegressions(outcome: Outcome, baseline: Baseline, factor: nu
   return regressions;
 }
 
-/** Mark regressed fixtures as failed; returns how many regressed. */
-export function applyBaseline(outcomes: Outcome[], baseline: Baseline, factor: number): number {
-  let count = 0;
+/**
+ * Mark regressed fixtures as failed. Returns the checked fixtures the
+ * baseline does not know (new ones, or renamed), which were not compared.
+ */
+export function applyBaseline(outcomes: Outcome[], baseline: Baseline, factor: number): string[] {
+  const unknown: string[] = [];
   for (const outcome of outcomes) {
+    if (outcome.result && !recordFor(outcome, baseline)) unknown.push(outcome.file);
     const regressions = findRegressions(outcome, baseline, factor);
     if (regressions.length === 0) continue;
     outcome.regressions = regressions;
     if (outcome.status === "pass") outcome.status = "fail";
-    count++;
   }
-  return count;
+  return unknown;
 }
 
 export function describeRegression(r: Regression): string {

@@ -83,7 +83,15 @@ export class CiRun {
   /** Turn regressions against the baseline into failures, before anything is reported. */
   judge(outcomes: Outcome[]): void {
     if (!this.baseline) return;
-    applyBaseline(outcomes, this.baseline, this.options.baselineFactor ?? DEFAULT_BASELINE_FACTOR);
+    const factor = this.options.baselineFactor ?? DEFAULT_BASELINE_FACTOR;
+    const unknown = applyBaseline(outcomes, this.baseline, factor);
+    if (unknown.length > 0) {
+      const which = unknown.length === 1 ? unknown[0] : `${unknown.length} fixtures`;
+      const verb = unknown.length === 1 ? "is" : "are";
+      process.stderr.write(
+        `convcheck: note: ${which} ${verb} not in --baseline ${this.options.baseline}, so not compared\n`,
+      );
+    }
   }
 
   /** Write the CI reports; a report that cannot be written makes the run exit 2. */
