@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -8,7 +8,14 @@ import { basename, dirname, join } from "node:path";
  * the same folder, which keeps it on the same file system, then rename it
  * over the original. An existing file keeps its permission bits.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(path: string, text: string): void {
+  // Through a symbolic link, replace the file it points at, not the link.
+  let file = path;
+  try {
+    file = realpathSync(path);
+  } catch {
+    file = path;
+  }
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   let mode: number | undefined;
   try {

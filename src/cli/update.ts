@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { type CheckResult, runCheck } from "../core/check.js";
 import { compare } from "../core/compare.js";
 import { InputError } from "../core/errors.js";
 import { toNested } from "../core/tensor.js";
-import { type Fixture, parseFixture } from "../fixture/load.js";
+import { type Fixture, loadFixture } from "../fixture/load.js";
 import { writeFileAtomic, writeProblem } from "./atomic.js";
 import { TENSOR_TITLE } from "./baseline.js";
 import { collectFixtures } from "./files.js";
@@ -100,20 +99,16 @@ export function formatJson(value: unknown): string {
 }
 
 async function updateOne(file: string, options: UpdateOptions): Promise<[Verdict, string]> {
-  let text: string;
   let fixture: Fixture;
   let result: CheckResult;
   try {
-    text = readFileSync(file, "utf8");
-    fixture = parseFixture(text);
+    fixture = loadFixture(file);
     result = await runCheck(fixture);
   } catch (error) {
     if (error instanceof InputError) {
       return ["invalid", error.path ? `${error.path}: ${error.message}` : error.message];
     }
     if (error instanceof RangeError) return ["invalid", error.message];
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code) return ["invalid", `cannot be read (${code})`];
     throw error;
   }
   const disagree = result.gradients.filter((g) => !g.comparison.pass);
