@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import { escapeCommandData, escapeCommandProperty, escapeXml } from "../src/cli/escape.js";
+import { annotationPath } from "../src/cli/github.js";
 import { convcheck, goldenDir, tempDir } from "./cli-support.js";
 
 /** Characters XML 1.0 cannot carry at all, even as references. */
@@ -43,6 +44,14 @@ function decodeProperty(text: string): string {
     .replace(/%2C/g, ",")
     .replace(/%25/g, "%");
 }
+
+describe("annotationPath", () => {
+  it("makes an absolute path inside the workspace relative, and leaves others alone", () => {
+    expect(annotationPath("/ws/repo/fixtures/a.json", "/ws/repo")).toBe("fixtures/a.json");
+    expect(annotationPath("/elsewhere/a.json", "/ws/repo")).toBe("/elsewhere/a.json");
+    expect(annotationPath("fixtures/a.json", "/ws/repo")).toBe("fixtures/a.json");
+  });
+});
 
 describe("hostile fixture names, descriptions and file names", () => {
   const [dir, cleanup] = tempDir();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { isAbsolute, relative, sep } from "node:path";
 import type { TensorCheck } from "../core/check.js";
 import { unravel } from "../core/tensor.js";
 import { describeRegression, TENSOR_TITLE } from "./baseline.js";
@@ -65,9 +66,19 @@ function keyOfError(error: string): string | undefined {
   return path ? path[1].split(".").pop() : undefined;
 }
 
+/**
+ * GitHub places an annotation by its path within the repository; an
+ * absolute path inside the workspace is made relative to it.
+ */
+export function annotationPath(file: string, workspace = process.env.GITHUB_WORKSPACE): string {
+  if (!isAbsolute(file)) return file;
+  const inside = relative(workspace || process.cwd(), file);
+  return inside.startsWith("..") || isAbsolute(inside) ? file : inside.split(sep).join("/");
+}
+
 function command(a: Annotation, outcome: Outcome, text: string | null): string {
   const line = a.key ? lineOfKey(text, a.key) : null;
-  const props = [`file=${escapeCommandProperty(outcome.file)}`];
+  const props = [`file=${escapeCommandProperty(annotationPath(outcome.file))}`];
   if (line !== null) props.push(`line=${line}`);
   props.push(`title=${escapeCommandProperty(a.title)}`);
   const name = outcome.fixture?.name;
