@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check, codes, fixtureOf, golden, goldenFiles, loadImpl, local } from "./support/impl.js";
 
@@ -34,4 +36,41 @@ describe("--impl with an activation: the person's forward includes it", () => {
       }
     });
   }
+});
+
+describe("--impl across a kink", () => {
+  it("C9 relu: a right layer passes, its kink cells judged one-sidedly through its forward", async () => {
+    const impl = local("relu-correct.js", await loadImpl("relu-correct.js"));
+    const fixture = fixtureOf(
+      JSON.parse(
+        readFileSync(
+          join(import.meta.dirname, "..", "fixtures", "field", "c9-relu-kink.json"),
+          "utf8",
+        ),
+      ),
+    );
+    const run = await check(fixture, impl);
+    expect(codes(run)).toEqual([]);
+    const filter = run.result!.gradients.find((g) => g.name === "filter")!;
+    expect(filter.kinks.size).toBe(4);
+    const sides = filter.kinks.get(0)!;
+    expect(Math.min(sides.left, sides.right)).toBeCloseTo(-4, 6);
+    expect(Math.max(sides.left, sides.right)).toBeCloseTo(-3, 6);
+    expect(run.result!.pass).toBe(true);
+  });
+
+  it("C9 relu with the derivative left out still fails", async () => {
+    const fixture = fixtureOf({
+      ...JSON.parse(
+        readFileSync(
+          join(import.meta.dirname, "..", "fixtures", "field", "c9-relu-kink.json"),
+          "utf8",
+        ),
+      ),
+      activation: "tanh",
+    });
+    const impl = local("tanh-derivative-missing.js", await loadImpl("tanh-derivative-missing.js"));
+    const run = await check(fixture, impl);
+    expect(run.result!.pass).toBe(false);
+  });
 });

@@ -281,7 +281,7 @@ export function cellsToCheck(
  * subgradient), so kink cells pass or fail on that instead of on the central
  * difference, which averages the two sides.
  */
-function judgeKinks(
+export function judgeKinks(
   comparison: Comparison,
   analytic: Float64Array,
   kinks: Map<number, { left: number; right: number }>,

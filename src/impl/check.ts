@@ -3,6 +3,7 @@ import {
   type CheckOptions,
   type CheckResult,
   cellsToCheck,
+  judgeKinks,
   numericalFor,
   runInThread,
   type TensorCheck,
@@ -28,7 +29,13 @@ import {
   outputLossGradient,
   PLAIN_HEAD,
 } from "../core/head.js";
-import { numericalByRerun, type Problem, type TensorName } from "../core/numerical.js";
+import {
+  CellEvaluator,
+  numericalByRerun,
+  type Problem,
+  type TensorName,
+} from "../core/numerical.js";
+import { headNumerical } from "../core/numerical-head.js";
 import { lossScale } from "../core/reference.js";
 import { ATOL_PER_LOSS, defaultsFor, resolveRule, stepFor } from "../core/tolerance.js";
 import { fixtureWarnings } from "../core/warnings.js";
@@ -81,10 +88,45 @@ function forwardRule(rule: Rule, reference: Float64Array): Rule {
   return { rtol: rule.rtol, atol: ATOL_PER_LOSS * Math.max(largest, 1e-300) };
 }
 
+type Kinks = Map<number, { left: number; right: number }>;
+
+/**
+ * The cells whose step crosses a kink, found from convcheck's own
+ * pre-activations, with their one-sided derivatives taken through the
+ * person's forward (each extrapolated from steps h and h / 2, as in a
+ * reference run).
+ */
+async function kinksThrough(
+  lossOf: () => Promise<number>,
+  data: Float64Array,
+  problem: Problem,
+  head: Head,
+  name: TensorName,
+  cells: Int32Array,
+  step: number,
+): Promise<Kinks> {
+  const found = headNumerical(new CellEvaluator(problem), head, name, cells, step).kinks;
+  const kinks: Kinks = new Map();
+  for (const cell of found.keys()) {
+    const x = data[cell];
+    const here = await lossOf();
+    const side = async (direction: 1 | -1) => {
+      data[cell] = x + direction * step;
+      const far = await lossOf();
+      data[cell] = x + (direction * step) / 2;
+      const near = await lossOf();
+      data[cell] = x;
+      return (2 * (near - here)) / ((direction * step) / 2) - (far - here) / (direction * step);
+    };
+    kinks.set(cell, { left: await side(-1), right: await side(1) });
+  }
+  return kinks;
+}
+
 /**
  * Check a person's forward and backward on one fixture: the three comparisons and a diagnosis.
- * Kinks of the fixture's head (relu, leaky_relu, l1_mean) are not judged one-sidedly here as
- * in a reference run: a cell whose step crosses one can fail although the code is right.
+ * Where a step crosses a kink of the fixture's head (relu, leaky_relu, l1_mean), the cell
+ * is judged against one-sided derivatives through the person's forward, as in a reference run.
  */
 export async function runImplCheck(
   fixture: CheckInput,
@@ -169,6 +211,7 @@ export async function runImplCheck(
     const cells = cellLists[k];
     const step = stepFor(rule.eps, data);
     let values: Float64Array;
+    let kinks: Kinks = new Map();
     if (personOutput) {
       // The plain definition through the person's forward: one whole call per side.
       const perturbed = data.slice();
@@ -180,6 +223,10 @@ export async function runImplCheck(
         step,
         options.onProgress,
       );
+      if (head.activation.hasKink || head.loss.hasKink) {
+        const lossOf = async () => outputLoss(head, await impl.forward(call), target);
+        kinks = await kinksThrough(lossOf, perturbed, { ...base, target }, head, name, cells, step);
+      }
     } else {
       const problem: Problem = { ...base, target };
       const setting = {
@@ -189,7 +236,7 @@ export async function runImplCheck(
         runner: options.numerical ?? runInThread,
         onProgress: options.onProgress,
       };
-      values = (await numericalFor(setting, name, cells, step)).values;
+      ({ values, kinks } = await numericalFor(setting, name, cells, step));
     }
     const numerical = new Float64Array(data.length).fill(Number.NaN);
     cells.forEach((cell, i) => {
@@ -203,8 +250,8 @@ export async function runImplCheck(
       analytic,
       numerical,
       cells: selections[k],
-      comparison: compare(analytic, numerical, rule, cells),
-      kinks: new Map(),
+      comparison: judgeKinks(compare(analytic, numerical, rule, cells), analytic, kinks, rule),
+      kinks,
       roundingExplained: false,
       directions: directionLists[k],
     });
