@@ -14,124 +14,77 @@ export function rowLengthOf(geo: Geometry): number {
 }
 
 /**
- * columns[(n * groups + g) * outPlane + p][k]; `into` is reused when given.
- * Rows are written in order, each one tap after another, so the writes run
- * through memory once and the reads stay within a few input rows.
+ * For every slot of the columns, the input element it copies, or -1 where
+ * the window lies in padding. Laid out once per geometry (the geometry record
+ * is shared by every pass of a check) and kept; each pass is then one loop
+ * over the slots.
  */
-export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array): Float64Array {
+const sourceMaps = new WeakMap<Geometry, Int32Array>();
+
+export function columnSources(geo: Geometry): Int32Array {
+  const known = sourceMaps.get(geo);
+  if (known) return known;
   const K = rowLengthOf(geo);
-  const outPlane = geo.outHeight * geo.outWidth;
   const inPlane = geo.inHeight * geo.inWidth;
-  const columns = into ?? new Float64Array(geo.batch * geo.groups * outPlane * K);
-  const [inside0, inside1] = insideColumns(geo);
+  const sources = new Int32Array(geo.batch * geo.groups * geo.outHeight * geo.outWidth * K);
   let to = 0;
   for (let n = 0; n < geo.batch; n++) {
     for (let g = 0; g < geo.groups; g++) {
       const groupBase = (n * geo.inChannels + g * geo.inPerGroup) * inPlane;
       for (let oy = 0; oy < geo.outHeight; oy++) {
-        const iy0 = oy * geo.strideHeight - geo.padTop;
         for (let ox = 0; ox < geo.outWidth; ox++) {
-          const ix0 = ox * geo.strideWidth - geo.padLeft;
-          const inside = ox >= inside0 && ox < inside1;
-          copyWindow(
-            geo,
-            input,
-            groupBase + iy0 * geo.inWidth + ix0,
-            iy0,
-            ix0,
-            inside,
-            columns,
-            to,
-          );
+          windowSources(geo, groupBase, oy, ox, sources, to);
           to += K;
         }
       }
     }
   }
-  return columns;
+  sourceMaps.set(geo, sources);
+  return sources;
 }
 
-/** Output columns whose every tap lands inside the input row: no test per value there. */
-function insideColumns(geo: Geometry): [number, number] {
-  return [
-    Math.max(...geo.colRange.map(([start]) => start)),
-    Math.min(...geo.colRange.map(([, end]) => end)),
-  ];
-}
-
-/** One output cell's receptive field into columns[to ...], zeros in padding. */
-function copyWindow(
+/** The input index of each tap of output cell (oy, ox), -1 in padding. */
+function windowSources(
   geo: Geometry,
-  input: Float64Array,
-  corner: number,
-  iy0: number,
-  ix0: number,
-  inside: boolean,
-  columns: Float64Array,
+  groupBase: number,
+  oy: number,
+  ox: number,
+  sources: Int32Array,
   to: number,
 ): void {
   const { inHeight, inWidth, kernelHeight, kernelWidth, dilationHeight, dilationWidth } = geo;
-  const inPlane = inHeight * inWidth;
+  const iy0 = oy * geo.strideHeight - geo.padTop;
+  const ix0 = ox * geo.strideWidth - geo.padLeft;
   for (let c = 0; c < geo.inPerGroup; c++) {
     for (let ky = 0; ky < kernelHeight; ky++) {
       const iy = iy0 + ky * dilationHeight;
-      const row = corner + c * inPlane + ky * dilationHeight * inWidth;
-      if (iy < 0 || iy >= inHeight) {
-        for (let kx = 0; kx < kernelWidth; kx++) columns[to++] = 0;
-      } else if (inside) {
-        for (let kx = 0; kx < kernelWidth; kx++) columns[to++] = input[row + kx * dilationWidth];
-      } else {
-        for (let kx = 0; kx < kernelWidth; kx++) {
-          const ix = ix0 + kx * dilationWidth;
-          columns[to++] = ix >= 0 && ix < inWidth ? input[row + kx * dilationWidth] : 0;
-        }
+      const row = groupBase + c * inHeight * inWidth + iy * inWidth;
+      for (let kx = 0; kx < kernelWidth; kx++) {
+        const ix = ix0 + kx * dilationWidth;
+        const real = iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth;
+        sources[to++] = real ? row + ix : -1;
       }
     }
   }
+}
+
+/** columns[(n * groups + g) * outPlane + p][k]; `into` is reused when given. */
+export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array): Float64Array {
+  const sources = columnSources(geo);
+  const columns = into ?? new Float64Array(sources.length);
+  for (let i = 0; i < sources.length; i++) {
+    const from = sources[i];
+    columns[i] = from < 0 ? 0 : input[from];
+  }
+  return columns;
 }
 
 /** dI[n][ci][iy][ix] += dColumns at every (p, k) that reads it: im2col run backwards. */
 export function col2imAdd(geo: Geometry, dColumns: Float64Array, dInput: Float64Array): void {
-  const K = rowLengthOf(geo);
-  const inPlane = geo.inHeight * geo.inWidth;
-  let from = 0;
-  for (let n = 0; n < geo.batch; n++) {
-    for (let g = 0; g < geo.groups; g++) {
-      const groupBase = (n * geo.inChannels + g * geo.inPerGroup) * inPlane;
-      for (let oy = 0; oy < geo.outHeight; oy++) {
-        const iy0 = oy * geo.strideHeight - geo.padTop;
-        for (let ox = 0; ox < geo.outWidth; ox++) {
-          const ix0 = ox * geo.strideWidth - geo.padLeft;
-          addWindow(geo, dColumns, from, groupBase + iy0 * geo.inWidth + ix0, iy0, ix0, dInput);
-          from += K;
-        }
-      }
-    }
-  }
-}
-
-/** One output cell's row of dColumns added back onto the input values it read. */
-function addWindow(
-  geo: Geometry,
-  dColumns: Float64Array,
-  from: number,
-  corner: number,
-  iy0: number,
-  ix0: number,
-  dInput: Float64Array,
-): void {
-  const { inHeight, inWidth, kernelHeight, kernelWidth, dilationHeight, dilationWidth } = geo;
-  const inPlane = inHeight * inWidth;
-  for (let c = 0; c < geo.inPerGroup; c++) {
-    for (let ky = 0; ky < kernelHeight; ky++, from += kernelWidth) {
-      const iy = iy0 + ky * dilationHeight;
-      if (iy < 0 || iy >= inHeight) continue;
-      const row = corner + c * inPlane + ky * dilationHeight * inWidth;
-      for (let kx = 0; kx < kernelWidth; kx++) {
-        const ix = ix0 + kx * dilationWidth;
-        if (ix >= 0 && ix < inWidth) dInput[row + kx * dilationWidth] += dColumns[from + kx];
-      }
-    }
+  const sources = columnSources(geo);
+  for (let i = 0; i < sources.length; i++) {
+    const to = sources[i];
+    if (to >= 0) dInput[to] += dColumns[i];
   }
 }
 
