@@ -15,7 +15,10 @@ export interface ScaleFlags {
 
 /** How a grad run spreads and reports its numerical work. */
 export interface Scale {
-  options: Pick<CheckOptions, "sample" | "fast" | "numerical" | "onCellsPlanned" | "onProgress">;
+  options: Pick<
+    CheckOptions,
+    "sample" | "fast" | "numerical" | "onProblem" | "onCellsPlanned" | "onProgress"
+  >;
   /** Fixtures checked side by side, so that a folder keeps every worker busy. */
   concurrency: number;
   /** Stop the progress bar and the worker threads; call before printing the report. */
@@ -41,6 +44,8 @@ export function startScale(flags: ScaleFlags): Scale {
       sample: flags.sample !== undefined ? { count: flags.sample, seed } : undefined,
       fast: flags.fast ? { directions: DEFAULT_DIRECTIONS, seed } : undefined,
       numerical: parallel.runner,
+      // With --fast most checks never need the threads; they start on demand.
+      onProblem: flags.fast ? undefined : (problem) => parallel.warm(problem, flags.sample),
       onCellsPlanned: (cells) => progress.plan(cells),
       onProgress: (cells) => progress.advance(cells),
     },

@@ -56,6 +56,8 @@ export interface CheckOptions {
   sample?: { count: number; seed: number };
   /** Directional checks first; cells are checked only in a tensor where one fails. */
   fast?: { directions: number; seed: number };
+  /** Told the problem before any work on it, so that threads can start early. */
+  onProblem?: (problem: Problem) => void;
   /** Told how many cells the check will compute, once they are chosen. */
   onCellsPlanned?: (cells: number) => void;
   /** Told how many more cells have their numerical gradient. */
@@ -156,6 +158,7 @@ export async function runCheck(
     bias: fixture.bias?.data ?? null,
     target: fixture.target.data,
   };
+  options.onProblem?.(problem);
   const head = fixture.head ?? PLAIN_HEAD;
   const precision = options.precision ?? "float64";
   const quadratic = isPlain(head);

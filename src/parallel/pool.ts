@@ -12,12 +12,18 @@ import type { Task } from "./worker.js";
 export const POOL_WORK = 5e7;
 const MIN_POOLED_WORK = 2e6;
 /** Work per task: small enough to keep every thread busy to the end, large against dispatch. */
-const CHUNK_WORK = 1e7;
+const CHUNK_WORK = 4e7;
 
 export interface ParallelRunner {
   runner: NumericalRunner;
   /** Tasks sent to worker threads so far. */
   readonly pooledTasks: number;
+  /**
+   * Start the threads now if the problem's check (at most `cells` per tensor)
+   * will use them, so that they start while the main thread loads and runs
+   * the reference passes.
+   */
+  warm(problem: Problem, cells?: number): void;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,17 @@ function shared(values: Float64Array): Float64Array {
  */
 export function parallelRunner(settings: PoolSettings): ParallelRunner {
   const poolWork = settings.poolWork ?? POOL_WORK;
-  let pool: Piscina | null = null;
+  let pool: Promise<Piscina> | null = null;
+  // Loaded on first use: a run of small fixtures never pays for it.
+  const startPool = () =>
+    (pool ??= import("piscina").then(
+      ({ Piscina: Pool }) =>
+        new Pool({
+          filename: new URL("./worker.js", import.meta.url).href,
+          minThreads: settings.workers,
+          maxThreads: settings.workers,
+        }),
+    ));
   let pooledTasks = 0;
   let nextId = 1;
   const sharedProblems = new WeakMap<Problem, { id: number; problem: Problem }>();
@@ -71,13 +87,7 @@ export function parallelRunner(settings: PoolSettings): ParallelRunner {
     if (settings.workers <= 1 || elements.length === 0 || work < wanted) {
       return runInThread(problem, tensor, elements, step, onProgress);
     }
-    // Loaded on first use: a run of small fixtures never pays for it.
-    pool ??= new (await import("piscina")).Piscina({
-      filename: new URL("./worker.js", import.meta.url).href,
-      minThreads: settings.workers,
-      maxThreads: settings.workers,
-    });
-    const active = pool;
+    const active = await startPool();
     const { id, problem: sharedProblem } = share(problem);
     const chunk = Math.max(1, Math.floor(CHUNK_WORK / perElement));
     const parts: Array<Promise<Float64Array>> = [];
@@ -106,9 +116,20 @@ export function parallelRunner(settings: PoolSettings): ParallelRunner {
     get pooledTasks() {
       return pooledTasks;
     },
+    warm(problem, cells) {
+      if (settings.workers <= 1 || pool) return;
+      const tensors = ["filter", "input", "bias"] as const;
+      let work = 0;
+      for (const name of tensors) {
+        const size = problem[name]?.length ?? 0;
+        work += numericalWork(problem.geo, name) * Math.min(size, cells ?? size);
+      }
+      if (work >= poolWork) startPool();
+    },
     async close() {
-      await pool?.destroy();
+      const started = pool;
       pool = null;
+      if (started) await (await started).destroy();
     },
   };
 }
