@@ -41,6 +41,7 @@ describe("the npm package", () => {
       "package.json",
       "bin/convcheck.js",
       "dist/cli/main.js",
+      "dist/bundle/main.js",
       "dist/core/check.js",
       "schema/fixture.schema.json",
     ]) {

@@ -16,7 +16,6 @@ import { lossScale } from "../core/reference.js";
 import { type Fixture, loadFixture } from "../fixture/load.js";
 import { WorkerRunner } from "../impl/host.js";
 import { Implementation, ImplFault } from "../impl/implementation.js";
-import { descendEntry, writeDescendHtmlReport } from "./html.js";
 import { DEFAULT_IMPL_TIMEOUT_MS, implFileProblem } from "./impl.js";
 import { implTimeoutOption } from "./impl-options.js";
 import { positiveInteger, positiveNumber } from "./options.js";
@@ -223,13 +222,18 @@ export async function descendCommand(file: string, options: DescendOptions): Pro
     report = await run(file, options);
   } catch (error) {
     process.stderr.write(`convcheck: error: ${describe(file, error)}\n`);
-    if (options.html)
+    if (options.html) {
+      const { writeDescendHtmlReport } = await import("./html.js");
       writeDescendHtmlReport(options.html, [{ file, error: describe(file, error) }]);
+    }
     return 2;
   }
   if (options.json) write(process.stdout, descendJson(report));
   else write(process.stdout, descendText(report, colorFor(process.stdout, options.color)));
-  if (options.html && !writeDescendHtmlReport(options.html, [descendEntry(report)])) return 2;
+  if (options.html) {
+    const { descendEntry, writeDescendHtmlReport } = await import("./html.js");
+    if (!writeDescendHtmlReport(options.html, [descendEntry(report)])) return 2;
+  }
   return report.verdict === "converges" ? 0 : 1;
 }
 

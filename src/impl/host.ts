@@ -63,10 +63,10 @@ export class WorkerRunner implements Runner {
   private spawn(): Worker {
     const options = { workerData: { file: this.file }, stdout: true, stderr: true };
     const here = import.meta.url;
-    if (!here.endsWith(".ts")) return new Worker(new URL("./worker.js", here), options);
+    if (!here.endsWith(".ts")) return new Worker(new URL("./impl-worker.js", here), options);
     // Running from the TypeScript sources (the test suite): load the worker through tsx.
     const api = tsxApiUrl(here);
-    const entry = new URL("./worker.ts", here).href;
+    const entry = new URL("./impl-worker.ts", here).href;
     const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
     return new Worker(code, { ...options, eval: true });
   }
