@@ -26,7 +26,7 @@ def as_nchw(x, rank):
     return x
 
 
-def median_ms(fn, runs=15, warmup=3):
+def median_ms(fn, runs=41, warmup=5):
     for _ in range(warmup):
         fn()
     times = []
