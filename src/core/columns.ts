@@ -16,7 +16,7 @@ export function rowLengthOf(geo: Geometry): number {
 /**
  * For every slot of the columns, the input element it copies, or -1 where
  * the window lies in padding. Laid out once per geometry (the geometry record
- * is shared by every pass of a check) and kept; each pass is then one loop
+ * is shared by every pass of a check) and kept; col2imAdd is then one loop
  * over the slots.
  */
 const sourceMaps = new WeakMap<Geometry, Int32Array>();
@@ -70,16 +70,70 @@ function windowSources(
 
 /** columns[(n * groups + g) * outPlane + p][k]; `into` is reused when given. */
 export function im2col(geo: Geometry, input: Float64Array, into?: Float64Array): Float64Array {
-  const sources = columnSources(geo);
-  const columns = into ?? new Float64Array(sources.length);
-  for (let i = 0; i < sources.length; i++) {
-    const from = sources[i];
-    columns[i] = from < 0 ? 0 : input[from];
+  const K = rowLengthOf(geo);
+  const outPlane = geo.outHeight * geo.outWidth;
+  const columns = into ?? new Float64Array(geo.batch * geo.groups * outPlane * K);
+  const inPlane = geo.inHeight * geo.inWidth;
+  for (let n = 0; n < geo.batch; n++) {
+    for (let g = 0; g < geo.groups; g++) {
+      const groupBase = (n * geo.inChannels + g * geo.inPerGroup) * inPlane;
+      const rows = (n * geo.groups + g) * outPlane;
+      for (let oy = 0; oy < geo.outHeight; oy++) {
+        gatherRow(geo, input, groupBase, oy, columns, (rows + oy * geo.outWidth) * K);
+      }
+    }
   }
   return columns;
 }
 
-/** dI[n][ci][iy][ix] += dColumns at every (p, k) that reads it: im2col run backwards. */
+/**
+ * The columns of output row oy, from `to` on: for each cell and each (c, ky)
+ * the input row is found once, and the kx loop checks its bounds only where
+ * the window reaches over the left or right edge.
+ */
+function gatherRow(
+  geo: Geometry,
+  input: Float64Array,
+  groupBase: number,
+  oy: number,
+  columns: Float64Array,
+  to: number,
+): void {
+  const { inHeight, inWidth, kernelHeight, kernelWidth, dilationHeight, dilationWidth } = geo;
+  const { inPerGroup, outWidth, strideWidth, padLeft } = geo;
+  const inPlane = inHeight * inWidth;
+  const iy0 = oy * geo.strideHeight - geo.padTop;
+  const reach = (kernelWidth - 1) * dilationWidth;
+  let t = to;
+  for (let ox = 0; ox < outWidth; ox++) {
+    const ix0 = ox * strideWidth - padLeft;
+    const inside = ix0 >= 0 && ix0 + reach < inWidth;
+    for (let c = 0; c < inPerGroup; c++) {
+      const plane = groupBase + c * inPlane;
+      for (let ky = 0; ky < kernelHeight; ky++) {
+        const iy = iy0 + ky * dilationHeight;
+        const row = plane + iy * inWidth;
+        if (iy < 0 || iy >= inHeight) {
+          for (let kx = 0; kx < kernelWidth; kx++) columns[t++] = 0;
+        } else if (inside) {
+          for (let kx = 0, i = row + ix0; kx < kernelWidth; kx++, i += dilationWidth) {
+            columns[t++] = input[i];
+          }
+        } else {
+          for (let kx = 0, ix = ix0; kx < kernelWidth; kx++, ix += dilationWidth) {
+            columns[t++] = ix >= 0 && ix < inWidth ? input[row + ix] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dI[n][ci][iy][ix] += dColumns at every (p, k) that reads it: im2col run
+ * backwards, visiting the slots in the columns' own order so that each input
+ * element's additions always come in the same order.
+ */
 export function col2imAdd(geo: Geometry, dColumns: Float64Array, dInput: Float64Array): void {
   const sources = columnSources(geo);
   for (let i = 0; i < sources.length; i++) {
