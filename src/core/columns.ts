@@ -143,6 +143,100 @@ export function col2imAdd(geo: Geometry, dColumns: Float64Array, dInput: Float64
 }
 
 /**
+ * The input with its padding written out as zeros, one plane of
+ * `height` x `width` per (n, c): every window then lies wholly inside, and
+ * output cell p's tap k reads padded[base + cells[p] + taps[k]], where base
+ * starts the cell's (n, group) block of planes. The forward pass reads its
+ * windows from here directly rather than copying them into columns first;
+ * the values it multiplies, zeros included, are the ones the columns would
+ * hold.
+ */
+export interface PaddedLayout {
+  height: number;
+  width: number;
+  /** Offset of tap k = (c, ky, kx) from a window's first element. */
+  taps: Int32Array;
+  /** Offset of output cell p's window within its block of planes. */
+  cells: Int32Array;
+  /** Elements of the whole padded input. */
+  size: number;
+}
+
+const paddedLayouts = new WeakMap<Geometry, PaddedLayout>();
+
+export function paddedLayout(geo: Geometry): PaddedLayout {
+  const known = paddedLayouts.get(geo);
+  if (known) return known;
+  const { kernelHeight, kernelWidth, dilationHeight, dilationWidth } = geo;
+  // Room for every row and column a window reads, and for the whole input.
+  const height = Math.max(
+    geo.padTop + geo.inHeight,
+    (geo.outHeight - 1) * geo.strideHeight + (kernelHeight - 1) * dilationHeight + 1,
+  );
+  const width = Math.max(
+    geo.padLeft + geo.inWidth,
+    (geo.outWidth - 1) * geo.strideWidth + (kernelWidth - 1) * dilationWidth + 1,
+  );
+  const taps = new Int32Array(rowLengthOf(geo));
+  let k = 0;
+  for (let c = 0; c < geo.inPerGroup; c++) {
+    for (let ky = 0; ky < kernelHeight; ky++) {
+      for (let kx = 0; kx < kernelWidth; kx++) {
+        taps[k++] = (c * height + ky * dilationHeight) * width + kx * dilationWidth;
+      }
+    }
+  }
+  const cells = new Int32Array(geo.outHeight * geo.outWidth);
+  for (let oy = 0; oy < geo.outHeight; oy++) {
+    for (let ox = 0; ox < geo.outWidth; ox++) {
+      cells[oy * geo.outWidth + ox] = oy * geo.strideHeight * width + ox * geo.strideWidth;
+    }
+  }
+  const size = geo.batch * geo.inChannels * height * width;
+  const layout = { height, width, taps, cells, size };
+  paddedLayouts.set(geo, layout);
+  return layout;
+}
+
+/** The input laid out as `layout` describes, zeros around it, in `into`. */
+export function padInput(
+  geo: Geometry,
+  layout: PaddedLayout,
+  input: Float64Array,
+  into: Float64Array,
+): Float64Array {
+  const { height, width } = layout;
+  const { inHeight, inWidth } = geo;
+  into.fill(0);
+  const planes = geo.batch * geo.inChannels;
+  for (let q = 0; q < planes; q++) {
+    for (let y = 0; y < inHeight; y++) {
+      const to = (q * height + y + geo.padTop) * width + geo.padLeft;
+      copyRow(input, (q * inHeight + y) * inWidth, into, to, inWidth);
+    }
+  }
+  return into;
+}
+
+/** to[at + i] = from[start + i] for i < count. */
+function copyRow(
+  from: Float64Array,
+  start: number,
+  to: Float64Array,
+  at: number,
+  count: number,
+): void {
+  let i = 0;
+  for (; i + 3 < count; i += 4) {
+    to[at + i] = from[start + i];
+    to[at + i + 1] = from[start + i + 1];
+    to[at + i + 2] = from[start + i + 2];
+    to[at + i + 3] = from[start + i + 3];
+  }
+  for (; i < count; i++) to[at + i] = from[start + i];
+}
+
+/**
  * Scratch space for the passes' own columns, kept between calls: a fresh
  * large typed array costs its zeroing and page faults every time, more than
  * laying the columns out. Never handed to a caller.
