@@ -80,6 +80,81 @@ export function forwardFew(
 }
 
 /**
+ * forwardBlock reading the windows from the padded input (columns.ts,
+ * PaddedLayout): cell r's tap j is padded[b_r + taps[j]]. The same products
+ * are added in the same order, so the sums are the same to the last bit.
+ */
+export function forwardPaddedBlock(
+  padded: Float64Array,
+  b0: number,
+  b1: number,
+  taps: Int32Array,
+  filter: Float64Array,
+  co: number,
+  K: number,
+  bias: Float64Array | null,
+  output: Float64Array,
+  o: number,
+  plane: number,
+): void {
+  const f0 = co * K;
+  const f1 = f0 + K;
+  const f2 = f1 + K;
+  const f3 = f2 + K;
+  let s00 = bias ? bias[co] : 0;
+  let s10 = bias ? bias[co + 1] : 0;
+  let s20 = bias ? bias[co + 2] : 0;
+  let s30 = bias ? bias[co + 3] : 0;
+  let s01 = s00;
+  let s11 = s10;
+  let s21 = s20;
+  let s31 = s30;
+  for (let j = 0; j < K; j++) {
+    const t = taps[j];
+    const c0 = padded[b0 + t];
+    const c1 = padded[b1 + t];
+    const w0 = filter[f0 + j];
+    const w1 = filter[f1 + j];
+    const w2 = filter[f2 + j];
+    const w3 = filter[f3 + j];
+    s00 += c0 * w0;
+    s01 += c1 * w0;
+    s10 += c0 * w1;
+    s11 += c1 * w1;
+    s20 += c0 * w2;
+    s21 += c1 * w2;
+    s30 += c0 * w3;
+    s31 += c1 * w3;
+  }
+  output[o] = s00;
+  output[o + 1] = s01;
+  output[o + plane] = s10;
+  output[o + plane + 1] = s11;
+  output[o + 2 * plane] = s20;
+  output[o + 2 * plane + 1] = s21;
+  output[o + 3 * plane] = s30;
+  output[o + 3 * plane + 1] = s31;
+}
+
+/** One channel of one cell from the padded input: the remainders of forwardPaddedBlock. */
+export function forwardPaddedOne(
+  padded: Float64Array,
+  b: number,
+  taps: Int32Array,
+  filter: Float64Array,
+  co: number,
+  K: number,
+  bias: Float64Array | null,
+  output: Float64Array,
+  o: number,
+): void {
+  const f = co * K;
+  let s = bias ? bias[co] : 0;
+  for (let j = 0; j < K; j++) s += padded[b + taps[j]] * filter[f + j];
+  output[o] = s;
+}
+
+/**
  * dF[co + q][j] += sum_r dO[co + q][p + r] * columns[a + r K + j] and
  * dcolumns[a + r K + j] += sum_q dO[co + q][p + r] * F[co + q][j].
  */

@@ -1,5 +1,20 @@
-import { backwardBlock, backwardFew, forwardBlock, forwardFew } from "./blocks.js";
-import { col2imAdd, im2col, rowLengthOf, scratchArray } from "./columns.js";
+import {
+  backwardBlock,
+  backwardFew,
+  forwardBlock,
+  forwardFew,
+  forwardPaddedBlock,
+  forwardPaddedOne,
+} from "./blocks.js";
+import {
+  col2imAdd,
+  im2col,
+  type PaddedLayout,
+  paddedLayout,
+  padInput,
+  rowLengthOf,
+  scratchArray,
+} from "./columns.js";
 import type { Geometry } from "./geometry.js";
 
 /**
@@ -8,10 +23,16 @@ import type { Geometry } from "./geometry.js";
  * columns [outPlane x K], each output cell one contiguous dot product.
  * Loops take two output cells and four output channels at a time (blocks.ts),
  * so every value loaded from memory feeds several sums; remainders run one
- * channel at a time.
+ * channel at a time. The forward pass reads the same windows straight from
+ * a zero-padded copy of the input instead (columns.ts, PaddedLayout), which
+ * saves laying out K values per output cell and gives the same sums.
  */
 
-/** O[n][co][p] = b[co] + sum_k columns[n, g][p][k] * F[co][k] */
+/**
+ * O[n][co][p] = b[co] + sum_k columns[n, g][p][k] * F[co][k], read from the
+ * zero-padded input without laying out the columns, unless the padded input
+ * would be the larger of the two (large padding with large strides).
+ */
 export function forward(
   geo: Geometry,
   input: Float64Array,
@@ -19,8 +40,68 @@ export function forward(
   bias: Float64Array | null,
 ): Float64Array {
   const count = geo.batch * geo.groups * geo.outHeight * geo.outWidth * rowLengthOf(geo);
+  const layout = paddedLayout(geo);
+  if (layout.size <= count) {
+    const padded = padInput(geo, layout, input, scratchArray("padded", layout.size));
+    return forwardPadded(geo, layout, padded, filter, bias);
+  }
   const columns = scratchArray("forward", count);
   return forwardColumns(geo, im2col(geo, input, columns), filter, bias);
+}
+
+/** The forward pass from the padded input (columns.ts, PaddedLayout). */
+function forwardPadded(
+  geo: Geometry,
+  layout: PaddedLayout,
+  padded: Float64Array,
+  filter: Float64Array,
+  bias: Float64Array | null,
+): Float64Array {
+  const output = new Float64Array(geo.batch * geo.outChannels * geo.outHeight * geo.outWidth);
+  const { taps, cells } = layout;
+  const K = taps.length;
+  const plane = cells.length;
+  const groupSize = geo.inPerGroup * layout.height * layout.width;
+  const { outPerGroup, outChannels } = geo;
+  for (let n = 0; n < geo.batch; n++) {
+    for (let g = 0; g < geo.groups; g++) {
+      const base = (n * geo.groups + g) * groupSize;
+      const firstOut = g * outPerGroup;
+      const lastOut = firstOut + outPerGroup;
+      let p = 0;
+      for (; p + 1 < plane; p += 2) {
+        const b0 = base + cells[p];
+        const b1 = base + cells[p + 1];
+        let co = firstOut;
+        for (; co + 3 < lastOut; co += 4) {
+          const o = (n * outChannels + co) * plane + p;
+          forwardPaddedBlock(padded, b0, b1, taps, filter, co, K, bias, output, o, plane);
+        }
+        for (; co < lastOut; co++) {
+          const o = (n * outChannels + co) * plane + p;
+          forwardPaddedOne(padded, b0, taps, filter, co, K, bias, output, o);
+          forwardPaddedOne(padded, b1, taps, filter, co, K, bias, output, o + 1);
+        }
+      }
+      if (p < plane) {
+        const b = base + cells[p];
+        for (let co = firstOut; co < lastOut; co++) {
+          forwardPaddedOne(
+            padded,
+            b,
+            taps,
+            filter,
+            co,
+            K,
+            bias,
+            output,
+            (n * outChannels + co) * plane + p,
+          );
+        }
+      }
+    }
+  }
+  return output;
 }
 
 /** The forward pass from the input's columns, into `output` when given. */
