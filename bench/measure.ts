@@ -13,6 +13,18 @@ export function medianMs(fn: () => unknown, runs = 7, warmup = 2): number {
   return median(times);
 }
 
+/**
+ * The median of `runs` timings (ms) of fn once it runs at its steady speed:
+ * calls are made untimed for at least `warmupMs` first, so that the
+ * JavaScript engine has compiled fn's loops to machine code (the PyTorch
+ * peer is timed after the same warm-up).
+ */
+export function steadyMs(fn: () => unknown, runs = 41, warmupMs = 200, minCalls = 5): number {
+  const until = performance.now() + warmupMs;
+  for (let i = 0; i < minCalls || performance.now() < until; i++) fn();
+  return medianMs(fn, runs, 0);
+}
+
 export async function medianMsAsync(fn: () => Promise<unknown>, runs = 5, warmup = 1) {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];

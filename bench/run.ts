@@ -10,7 +10,7 @@ import { stepFor } from "../src/core/tolerance.js";
 import { parseFixture } from "../src/fixture/load.js";
 import { type BenchCase, CASES } from "./cases.js";
 import { writeFixtures } from "./fixtures.js";
-import { type CommandTiming, median, medianMs, timeCommand } from "./measure.js";
+import { type CommandTiming, median, medianMs, steadyMs, timeCommand } from "./measure.js";
 import { type PeerTimes, tfjsTimes } from "./tfjs-peer.js";
 import { findTorch, type TorchTimes, torchTimes, torchVersion } from "./torch-peer.js";
 
@@ -56,10 +56,12 @@ function load(file: string) {
 async function core(c: BenchCase, file: string) {
   const problem = load(file);
   const { geo, input, filter, bias, target } = problem;
-  const runs = c.numerical ? 15 : 5;
-  const forwardMs = medianMs(() => forward(geo, input, filter, bias), c.numerical ? 41 : 9, 5);
+  const forwardMs = steadyMs(() => forward(geo, input, filter, bias), c.numerical ? 41 : 9);
   const dOutput = lossGradient(forward(geo, input, filter, bias), target);
-  const backwardMs = medianMs(() => backward(geo, input, filter, dOutput, bias !== null), runs);
+  const backwardMs = steadyMs(
+    () => backward(geo, input, filter, dOutput, bias !== null),
+    c.numerical ? 41 : 9,
+  );
   if (!c.numerical) return { problem, forwardMs, backwardMs, coreCheckMs: null, coreFastMs: null };
 
   const tensors: TensorName[] = bias ? ["filter", "input", "bias"] : ["filter", "input"];

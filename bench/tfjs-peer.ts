@@ -1,5 +1,5 @@
 import type { BenchCase } from "./cases.js";
-import { medianMs } from "./measure.js";
+import { steadyMs } from "./measure.js";
 
 type Tf = typeof import("@tensorflow/tfjs");
 type Tensor4D = import("@tensorflow/tfjs").Tensor4D;
@@ -97,16 +97,17 @@ export async function tfjsTimes(
     largest = Math.max(largest, Math.abs(v));
     worst = Math.max(worst, Math.abs(v - nchw[i]));
   });
-  const forwardMs = medianMs(() => tf.tidy(() => conv(x, w, b).dataSync()), 7, 2);
+  const forwardMs = steadyMs(() => tf.tidy(() => conv(x, w, b).dataSync()), 15, 200, 2);
   const grads = tf.grads((xs, ws, bs) =>
     tf.mul(0.5, tf.sum(tf.square(tf.sub(conv(xs as never, ws as never, bs as never), t)))),
   );
-  const gradientMs = medianMs(
+  const gradientMs = steadyMs(
     () =>
       tf.tidy(() => {
         for (const g of grads([x, w, b])) g.dataSync();
       }),
     c.numerical ? 5 : 3,
+    200,
     1,
   );
   tf.dispose([x, w, b, t]);

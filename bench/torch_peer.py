@@ -26,9 +26,13 @@ def as_nchw(x, rank):
     return x
 
 
-def median_ms(fn, runs=41, warmup=5):
-    for _ in range(warmup):
+def median_ms(fn, runs=41, warmup_s=0.2):
+    # Untimed calls for at least warmup_s first, as convcheck's own passes get.
+    until = time.perf_counter() + warmup_s
+    calls = 0
+    while calls < 5 or time.perf_counter() < until:
         fn()
+        calls += 1
     times = []
     for _ in range(runs):
         start = time.perf_counter()
