@@ -14,7 +14,8 @@ import type { CellEvaluator } from "./numerical.js";
 
 /** dE/dF[e]: the element's output channel, in the cells where its tap is real. */
 export function filterDifference(ev: CellEvaluator, e: number, step: number): number {
-  const { geo, target } = ev.problem;
+  const { geo } = ev.problem;
+  const { target } = ev;
   const K = ev.rowLength;
   const outPlane = ev.outPlane;
   const outWidth = geo.outWidth;
@@ -38,6 +39,33 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
   // Taps real in every column make one run of cells across the rows.
   const fullWidth = ox0 === 0 && ox1 === outWidth;
   let diff = 0;
+  const wasm = ev.kernels;
+  if (wasm) {
+    const { pm, at } = ev;
+    for (let j = 0; j < K; j++) {
+      pm[2 * j] = P[j];
+      pm[2 * j + 1] = M[j];
+    }
+    const rowBytes = 8 * K;
+    for (let n = 0; n < geo.batch; n++) {
+      const rowsBase = (n * geo.groups + group) * outPlane;
+      const targetBase = (n * geo.outChannels + co) * outPlane;
+      for (let oy = oy0; oy < oy1; oy = fullWidth ? oy1 : oy + 1) {
+        const end = fullWidth ? oy1 * outWidth : oy * outWidth + ox1;
+        let p = oy * outWidth + ox0;
+        for (; p + 3 < end; p += 4) {
+          const x = at.columns + (rowsBase + p) * rowBytes;
+          const t = at.target + 8 * (targetBase + p);
+          diff += wasm.fourRows(x, rowBytes, K, at.pm, bias, bias, bias, bias, t, 8);
+        }
+        for (; p < end; p++) {
+          const x = at.columns + (rowsBase + p) * rowBytes;
+          diff += wasm.oneRow(x, K, at.pm, bias, bias, target[targetBase + p]);
+        }
+      }
+    }
+    return (0.5 * diff) / (plus - minus);
+  }
   for (let n = 0; n < geo.batch; n++) {
     const rowsBase = (n * geo.groups + group) * outPlane;
     const targetBase = (n * geo.outChannels + co) * outPlane;
@@ -61,7 +89,8 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
  * its row (and likewise for columns), in every output channel of its group.
  */
 export function inputDifference(ev: CellEvaluator, e: number, step: number): number {
-  const { geo, target } = ev.problem;
+  const { geo } = ev.problem;
+  const { target } = ev;
   const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup, outPerGroup } = geo;
   const K = ev.rowLength;
   const outPlane = ev.outPlane;
@@ -82,6 +111,7 @@ export function inputDifference(ev: CellEvaluator, e: number, step: number): num
   const P = ev.plus;
   const M = ev.minus;
   const { columns, filter, bias } = ev;
+  const wasm = ev.kernels;
   let diff = 0;
   for (const rowTap of geo.rowTaps[iy]) {
     for (const colTap of geo.colTaps[ix]) {
@@ -93,6 +123,35 @@ export function inputDifference(ev: CellEvaluator, e: number, step: number): num
       P[k] = plus;
       M[k] = minus;
       let co = firstOut;
+      if (wasm) {
+        const { pm, at } = ev;
+        for (let j = 0; j < K; j++) {
+          pm[2 * j] = P[j];
+          pm[2 * j + 1] = M[j];
+        }
+        const rowBytes = 8 * K;
+        for (; co + 3 < lastOut; co += 4) {
+          const t = at.target + 8 * (targetBase + co * outPlane + p);
+          diff += wasm.fourRows(
+            at.filter + co * rowBytes,
+            rowBytes,
+            K,
+            at.pm,
+            bias ? bias[co] : 0,
+            bias ? bias[co + 1] : 0,
+            bias ? bias[co + 2] : 0,
+            bias ? bias[co + 3] : 0,
+            t,
+            8 * outPlane,
+          );
+        }
+        for (; co < lastOut; co++) {
+          const b = bias ? bias[co] : 0;
+          const t = target[targetBase + co * outPlane + p];
+          diff += wasm.oneRow(at.filter + co * rowBytes, K, at.pm, b, b, t);
+        }
+        continue;
+      }
       for (; co + 3 < lastOut; co += 4) {
         diff += fourChannels(
           P,
@@ -117,7 +176,8 @@ export function inputDifference(ev: CellEvaluator, e: number, step: number): num
 
 /** dE/db[co]: every cell of output channel co, the bias at both points. */
 export function biasDifference(ev: CellEvaluator, co: number, step: number): number {
-  const { geo, target } = ev.problem;
+  const { geo } = ev.problem;
+  const { target } = ev;
   const K = ev.rowLength;
   const outPlane = ev.outPlane;
   const group = Math.floor(co / geo.outPerGroup);
@@ -127,6 +187,23 @@ export function biasDifference(ev: CellEvaluator, co: number, step: number): num
   // Both points use the filter's own row.
   const row = ev.filter.subarray(co * K, co * K + K);
   let diff = 0;
+  const wasm = ev.kernels;
+  if (wasm) {
+    const { pm, at } = ev;
+    for (let j = 0; j < K; j++) {
+      pm[2 * j] = row[j];
+      pm[2 * j + 1] = row[j];
+    }
+    for (let n = 0; n < geo.batch; n++) {
+      const rowsBase = (n * geo.groups + group) * outPlane;
+      const targetBase = (n * geo.outChannels + co) * outPlane;
+      for (let p = 0; p < outPlane; p++) {
+        const x = at.columns + 8 * (rowsBase + p) * K;
+        diff += wasm.oneRow(x, K, at.pm, plus, minus, target[targetBase + p]);
+      }
+    }
+    return (0.5 * diff) / (plus - minus);
+  }
   for (let n = 0; n < geo.batch; n++) {
     const rowsBase = (n * geo.groups + group) * outPlane;
     const targetBase = (n * geo.outChannels + co) * outPlane;

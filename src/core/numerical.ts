@@ -1,6 +1,7 @@
 import { im2col, rowLengthOf } from "./columns.js";
 import { biasDifference, filterDifference, inputDifference } from "./difference.js";
 import type { Geometry } from "./geometry.js";
+import { type Kernels, kernelArrays } from "./kernels.js";
 
 /** The tensors of one check, flat and NCHW. */
 export interface Problem {
@@ -17,7 +18,11 @@ export type TensorName = "filter" | "input" | "bias";
  * The forward pass laid out for re-evaluating single output cells: each
  * output cell's receptive field is one contiguous row of `columns` (the
  * im2col layout of columns.ts), so an output cell is bias + one dot product
- * with the filter's row.
+ * with the filter's row. Where WebAssembly runs, `columns`, `filter`,
+ * `target` and the scratch row `pm` live in the memory of the check's
+ * kernels (kernels.ts), which then run the inner loops; `scalar` keeps them
+ * in JavaScript, where the loops of difference-blocks.ts give the very same
+ * values.
  */
 export class CellEvaluator {
   readonly rowLength: number;
@@ -25,16 +30,50 @@ export class CellEvaluator {
   readonly columns: Float64Array;
   readonly filter: Float64Array;
   readonly bias: Float64Array | null;
+  readonly target: Float64Array;
   /** Scratch rows for one cell (or filter row) at x + h and at x - h. */
   readonly plus: Float64Array;
   readonly minus: Float64Array;
+  /** The kernels, or null where the scalar loops run. */
+  readonly kernels: Kernels | null;
+  /** A row at both points interleaved, P[0], M[0], P[1], ..., for the kernels. */
+  readonly pm: Float64Array;
+  /** Byte addresses of the arrays in the kernels' memory. */
+  readonly at = { columns: 0, filter: 0, target: 0, pm: 0 };
 
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    options: { scalar?: boolean } = {},
+  ) {
     const { geo } = problem;
     this.rowLength = rowLengthOf(geo);
     this.outPlane = geo.outHeight * geo.outWidth;
-    this.columns = im2col(geo, problem.input);
-    this.filter = problem.filter.slice();
+    const columnCount = geo.batch * geo.groups * this.outPlane * this.rowLength;
+    const placed = options.scalar
+      ? null
+      : kernelArrays([
+          columnCount,
+          problem.filter.length,
+          problem.target.length,
+          2 * this.rowLength,
+        ]);
+    if (placed) {
+      const [columns, filter, target, pm] = placed.arrays;
+      this.kernels = placed.kernels;
+      this.columns = im2col(geo, problem.input, columns.view);
+      this.filter = filter.view;
+      this.filter.set(problem.filter);
+      this.target = target.view;
+      this.target.set(problem.target);
+      this.pm = pm.view;
+      this.at = { columns: columns.at, filter: filter.at, target: target.at, pm: pm.at };
+    } else {
+      this.kernels = null;
+      this.columns = im2col(geo, problem.input);
+      this.filter = problem.filter.slice();
+      this.target = problem.target;
+      this.pm = new Float64Array(2 * this.rowLength);
+    }
     this.bias = problem.bias ? problem.bias.slice() : null;
     this.plus = new Float64Array(this.rowLength);
     this.minus = new Float64Array(this.rowLength);

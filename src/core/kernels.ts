@@ -1,0 +1,78 @@
+import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
+
+/**
+ * The numerical check's inner loops compiled from kernels.wat, with the
+ * arrays they read placed in one WebAssembly memory of their own. Arrays are
+ * handed out as views of that memory together with their byte addresses, so
+ * the JavaScript code reads and writes them as usual while the kernels read
+ * them in place.
+ */
+export interface Kernels {
+  /** Σ over four rows of squares(...): see kernels.wat. */
+  fourRows(
+    x: number,
+    rowBytes: number,
+    K: number,
+    pm: number,
+    b0: number,
+    b1: number,
+    b2: number,
+    b3: number,
+    t: number,
+    tStep: number,
+  ): number;
+  oneRow(x: number, K: number, pm: number, plus: number, minus: number, t: number): number;
+}
+
+export interface KernelArrays {
+  kernels: Kernels;
+  /** One view per requested length, in order, with its byte address. */
+  arrays: Array<{ view: Float64Array; at: number }>;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function kernelsModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+    } catch {
+      // No WebAssembly SIMD here: the scalar loops of difference-blocks.ts serve.
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+/** The largest memory asked for (wasm32 addresses 4 GiB; leave room below it). */
+const MAX_BYTES = 2 ** 31;
+
+/**
+ * Kernels with zeroed arrays of the given lengths in their memory, or null
+ * when WebAssembly is unavailable or the arrays would not fit.
+ */
+export function kernelArrays(lengths: number[]): KernelArrays | null {
+  const module = kernelsModule();
+  if (!module) return null;
+  const starts: number[] = [];
+  let bytes = 0;
+  for (const length of lengths) {
+    starts.push(bytes);
+    bytes += Math.ceil((length * 8) / 16) * 16;
+  }
+  if (bytes > MAX_BYTES) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+  } catch {
+    return null;
+  }
+  const instance = new WebAssembly.Instance(module, { convcheck: { memory } });
+  const kernels = instance.exports as unknown as Kernels;
+  const arrays = lengths.map((length, i) => ({
+    view: new Float64Array(memory.buffer, starts[i], length),
+    at: starts[i],
+  }));
+  return { kernels, arrays };
+}
