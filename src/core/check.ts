@@ -211,13 +211,14 @@ export async function runCheck(
 
   const gradients: TensorCheck[] = [];
   const { onProgress } = options;
-  for (const { name, tensor, step, grad, directions, selected, cells } of plans) {
-    const { values, kinks } = await numericalFor(
-      { problem, head, precision, runner, onProgress },
-      name,
-      cells,
-      step,
-    );
+  // All tensors at once, so that threads never wait at the end of one tensor.
+  const found = await Promise.all(
+    plans.map(({ name, cells, step }) =>
+      numericalFor({ problem, head, precision, runner, onProgress }, name, cells, step),
+    ),
+  );
+  for (const [i, { name, tensor, step, grad, directions, selected, cells }] of plans.entries()) {
+    const { values, kinks } = found[i];
     const numerical = new Float64Array(tensor.data.length).fill(Number.NaN);
     cells.forEach((cell, i) => {
       numerical[cell] = values[i];

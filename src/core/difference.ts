@@ -28,12 +28,8 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
 
   const P = ev.plus;
   const M = ev.minus;
-  P.set(ev.filter.subarray(co * K, co * K + K));
-  M.set(P);
-  const plus = P[k] + step;
-  const minus = P[k] - step;
-  P[k] = plus;
-  M[k] = minus;
+  const plus = ev.filter[co * K + k] + step;
+  const minus = ev.filter[co * K + k] - step;
 
   const cols = ev.columns;
   // Taps real in every column make one run of cells across the rows.
@@ -43,9 +39,12 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
   if (wasm) {
     const { pm, at } = ev;
     for (let j = 0; j < K; j++) {
-      pm[2 * j] = P[j];
-      pm[2 * j + 1] = M[j];
+      const v = ev.filter[co * K + j];
+      pm[2 * j] = v;
+      pm[2 * j + 1] = v;
     }
+    pm[2 * k] = plus;
+    pm[2 * k + 1] = minus;
     const rowBytes = 8 * K;
     for (let n = 0; n < geo.batch; n++) {
       const rowsBase = (n * geo.groups + group) * outPlane;
@@ -66,6 +65,10 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
     }
     return (0.5 * diff) / (plus - minus);
   }
+  P.set(ev.filter.subarray(co * K, co * K + K));
+  M.set(P);
+  P[k] = plus;
+  M[k] = minus;
   for (let n = 0; n < geo.batch; n++) {
     const rowsBase = (n * geo.groups + group) * outPlane;
     const targetBase = (n * geo.outChannels + co) * outPlane;
@@ -117,18 +120,17 @@ export function inputDifference(ev: CellEvaluator, e: number, step: number): num
     for (const colTap of geo.colTaps[ix]) {
       const p = rowTap.out * geo.outWidth + colTap.out;
       const a = (rowsBase + p) * K;
-      P.set(columns.subarray(a, a + K));
-      M.set(P);
       const k = (c * kernelHeight + rowTap.kernel) * kernelWidth + colTap.kernel;
-      P[k] = plus;
-      M[k] = minus;
       let co = firstOut;
       if (wasm) {
         const { pm, at } = ev;
         for (let j = 0; j < K; j++) {
-          pm[2 * j] = P[j];
-          pm[2 * j + 1] = M[j];
+          const v = columns[a + j];
+          pm[2 * j] = v;
+          pm[2 * j + 1] = v;
         }
+        pm[2 * k] = plus;
+        pm[2 * k + 1] = minus;
         const rowBytes = 8 * K;
         for (; co + 3 < lastOut; co += 4) {
           const t = at.target + 8 * (targetBase + co * outPlane + p);
@@ -152,6 +154,10 @@ export function inputDifference(ev: CellEvaluator, e: number, step: number): num
         }
         continue;
       }
+      P.set(columns.subarray(a, a + K));
+      M.set(P);
+      P[k] = plus;
+      M[k] = minus;
       for (; co + 3 < lastOut; co += 4) {
         diff += fourChannels(
           P,

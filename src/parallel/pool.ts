@@ -1,6 +1,11 @@
 import type { Piscina } from "piscina";
 import { type NumericalRunner, runInThread } from "../core/check.js";
-import { numericalWork, type Problem } from "../core/numerical.js";
+import {
+  CellEvaluator,
+  numericalGradient,
+  numericalWork,
+  type Problem,
+} from "../core/numerical.js";
 import type { Task } from "./worker.js";
 
 /**
@@ -13,6 +18,8 @@ export const POOL_WORK = 5e7;
 const MIN_POOLED_WORK = 2e6;
 /** Work per task: small enough to keep every thread busy to the end, large against dispatch. */
 const CHUNK_WORK = 4e7;
+/** Chunks handed to each pool thread at a time. */
+const IN_FLIGHT = 2;
 
 export interface ParallelRunner {
   runner: NumericalRunner;
@@ -40,8 +47,8 @@ function shared(values: Float64Array): Float64Array {
 }
 
 /**
- * Numerical gradients spread over worker threads, in chunks of elements;
- * each element's value comes from the same code whichever thread runs it,
+ * Numerical gradients spread over the main thread and worker threads, in
+ * chunks of elements; each element's value comes from the same code whichever thread runs it,
  * so results do not depend on the number of workers. Results are put back
  * in the order of the elements asked for.
  */
@@ -54,8 +61,11 @@ export function parallelRunner(settings: PoolSettings): ParallelRunner {
       ({ Piscina: Pool }) =>
         new Pool({
           filename: new URL("./worker.js", import.meta.url).href,
-          minThreads: settings.workers,
-          maxThreads: settings.workers,
+          minThreads: settings.workers - 1,
+          maxThreads: settings.workers - 1,
+          // A thread holds its next chunk while it runs one, so it never
+          // waits for the main thread to finish a chunk of its own.
+          concurrentTasksPerWorker: IN_FLIGHT,
         }),
     ));
   let pooledTasks = 0;
@@ -80,31 +90,57 @@ export function parallelRunner(settings: PoolSettings): ParallelRunner {
     return entry;
   };
 
+  // The main thread is one of the `workers` threads: it takes chunks from the
+  // same queue as the pool's threads, so a two-core machine starts one thread.
+  const poolThreads = settings.workers - 1;
+  const localEvaluators = new WeakMap<Problem, CellEvaluator>();
+  const localEvaluator = (problem: Problem) => {
+    let evaluator = localEvaluators.get(problem);
+    if (!evaluator) {
+      evaluator = new CellEvaluator(problem);
+      localEvaluators.set(problem, evaluator);
+    }
+    return evaluator;
+  };
+
   const runner: NumericalRunner = async (problem, tensor, elements, step, onProgress) => {
     const perElement = Math.max(1, numericalWork(problem.geo, tensor));
     const work = perElement * elements.length;
     const wanted = pool ? MIN_POOLED_WORK : poolWork;
-    if (settings.workers <= 1 || elements.length === 0 || work < wanted) {
+    if (poolThreads <= 0 || elements.length === 0 || work < wanted) {
       return runInThread(problem, tensor, elements, step, onProgress);
     }
     const active = await startPool();
     const { id, problem: sharedProblem } = share(problem);
     const chunk = Math.max(1, Math.floor(CHUNK_WORK / perElement));
-    const parts: Array<Promise<Float64Array>> = [];
-    for (let start = 0; start < elements.length; start += chunk) {
-      const slice = elements.slice(start, start + chunk);
-      const task: Task = { id, problem: sharedProblem, tensor, elements: slice, step };
-      pooledTasks++;
-      parts.push(
-        active.run(task).then((values: Float64Array) => {
-          onProgress?.(slice.length);
-          return values;
-        }),
-      );
-    }
+    const count = Math.ceil(elements.length / chunk);
+    const parts = new Array<Float64Array>(count);
+    const slice = (i: number) => elements.slice(i * chunk, (i + 1) * chunk);
+    let next = 0;
+    const onPool = async () => {
+      for (let i = next++; i < count; i = next++) {
+        const elementsOfTask = slice(i);
+        const task: Task = { id, problem: sharedProblem, tensor, elements: elementsOfTask, step };
+        pooledTasks++;
+        parts[i] = await active.run(task);
+        onProgress?.(elementsOfTask.length);
+      }
+    };
+    const onMain = async () => {
+      // The pool's threads take the first chunks; between its own chunks the
+      // main thread lets their answers and the progress bar through.
+      for (let i = next++; i < count; i = next++) {
+        const elementsOfTask = slice(i);
+        parts[i] = numericalGradient(localEvaluator(sharedProblem), tensor, elementsOfTask, step);
+        onProgress?.(elementsOfTask.length);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const pumps = Array.from({ length: poolThreads * IN_FLIGHT }, onPool);
+    await Promise.all([...pumps, onMain()]);
     const result = new Float64Array(elements.length);
     let offset = 0;
-    for (const values of await Promise.all(parts)) {
+    for (const values of parts) {
       result.set(values, offset);
       offset += values.length;
     }
