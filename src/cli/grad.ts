@@ -81,32 +81,35 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
       });
     },
   );
-  await scale.finish();
-
-  await checker.close();
-  ci.judge(outcomes);
-  const summary = summarise(outcomes);
-  for (const o of outcomes) {
-    if (o.status === "error") process.stderr.write(`convcheck: error: ${o.file}: ${o.error}\n`);
+  scale.finish();
+  try {
+    await checker.close();
+    ci.judge(outcomes);
+    const summary = summarise(outcomes);
+    for (const o of outcomes) {
+      if (o.status === "error") process.stderr.write(`convcheck: error: ${o.file}: ${o.error}\n`);
+    }
+    if (options.json) {
+      write(process.stdout, reportJson(outcomes, summary));
+    } else {
+      const color = colorFor(process.stdout, options.color);
+      write(
+        process.stdout,
+        reportText(outcomes, summary, {
+          color,
+          full: options.full ?? false,
+          heatmap: options.heatmap ?? false,
+        }),
+      );
+    }
+    const code = ci.finish(outcomes, exitCode(summary));
+    if (options.html) {
+      // Loaded only when asked for: the page's code is a good part of start-up time.
+      const { writeHtmlReport } = await import("./html.js");
+      if (!writeHtmlReport(options.html, outcomes, summary)) return 2;
+    }
+    return code;
+  } finally {
+    await scale.close();
   }
-  if (options.json) {
-    write(process.stdout, reportJson(outcomes, summary));
-  } else {
-    const color = colorFor(process.stdout, options.color);
-    write(
-      process.stdout,
-      reportText(outcomes, summary, {
-        color,
-        full: options.full ?? false,
-        heatmap: options.heatmap ?? false,
-      }),
-    );
-  }
-  const code = ci.finish(outcomes, exitCode(summary));
-  if (options.html) {
-    // Loaded only when asked for: the page's code is a good part of start-up time.
-    const { writeHtmlReport } = await import("./html.js");
-    if (!writeHtmlReport(options.html, outcomes, summary)) return 2;
-  }
-  return code;
 }

@@ -21,8 +21,10 @@ export interface Scale {
   >;
   /** Fixtures checked side by side, so that a folder keeps every worker busy. */
   concurrency: number;
-  /** Stop the progress bar and the worker threads; call before printing the report. */
-  finish(): Promise<void>;
+  /** Stop the progress bar; call before printing the report. */
+  finish(): void;
+  /** Stop the worker threads; the report need not wait for them. */
+  close(): Promise<void>;
 }
 
 export function defaultWorkers(): number {
@@ -50,10 +52,10 @@ export function startScale(flags: ScaleFlags): Scale {
       onProgress: (cells) => progress.advance(cells),
     },
     concurrency: Math.max(1, workers),
-    async finish() {
+    finish() {
       progress.stop();
-      await parallel.close();
     },
+    close: () => parallel.close(),
   };
 }
 
