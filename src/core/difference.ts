@@ -37,15 +37,9 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
   let diff = 0;
   const wasm = ev.kernels;
   if (wasm) {
-    const { pm, at } = ev;
-    for (let j = 0; j < K; j++) {
-      const v = ev.filter[co * K + j];
-      pm[2 * j] = v;
-      pm[2 * j + 1] = v;
-    }
-    pm[2 * k] = plus;
-    pm[2 * k + 1] = minus;
+    const { at } = ev;
     const rowBytes = 8 * K;
+    const y = at.filter + co * rowBytes;
     for (let n = 0; n < geo.batch; n++) {
       const rowsBase = (n * geo.groups + group) * outPlane;
       const targetBase = (n * geo.outChannels + co) * outPlane;
@@ -55,11 +49,11 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
         for (; p + 3 < end; p += 4) {
           const x = at.columns + (rowsBase + p) * rowBytes;
           const t = at.target + 8 * (targetBase + p);
-          diff += wasm.fourRows(x, rowBytes, K, at.pm, bias, bias, bias, bias, t, 8);
+          diff += wasm.fourRows(x, rowBytes, K, y, k, plus, minus, bias, bias, bias, bias, t, 8);
         }
         for (; p < end; p++) {
           const x = at.columns + (rowsBase + p) * rowBytes;
-          diff += wasm.oneRow(x, K, at.pm, bias, bias, target[targetBase + p]);
+          diff += wasm.oneRow(x, K, y, k, plus, minus, bias, bias, target[targetBase + p]);
         }
       }
     }
@@ -123,34 +117,30 @@ export function inputDifference(ev: CellEvaluator, e: number, step: number): num
       const k = (c * kernelHeight + rowTap.kernel) * kernelWidth + colTap.kernel;
       let co = firstOut;
       if (wasm) {
-        const { pm, at } = ev;
-        for (let j = 0; j < K; j++) {
-          const v = columns[a + j];
-          pm[2 * j] = v;
-          pm[2 * j + 1] = v;
-        }
-        pm[2 * k] = plus;
-        pm[2 * k + 1] = minus;
+        const { at } = ev;
         const rowBytes = 8 * K;
+        const y = at.columns + a * 8;
         for (; co + 3 < lastOut; co += 4) {
-          const t = at.target + 8 * (targetBase + co * outPlane + p);
           diff += wasm.fourRows(
             at.filter + co * rowBytes,
             rowBytes,
             K,
-            at.pm,
+            y,
+            k,
+            plus,
+            minus,
             bias ? bias[co] : 0,
             bias ? bias[co + 1] : 0,
             bias ? bias[co + 2] : 0,
             bias ? bias[co + 3] : 0,
-            t,
+            at.target + 8 * (targetBase + co * outPlane + p),
             8 * outPlane,
           );
         }
         for (; co < lastOut; co++) {
           const b = bias ? bias[co] : 0;
           const t = target[targetBase + co * outPlane + p];
-          diff += wasm.oneRow(at.filter + co * rowBytes, K, at.pm, b, b, t);
+          diff += wasm.oneRow(at.filter + co * rowBytes, K, y, k, plus, minus, b, b, t);
         }
         continue;
       }
@@ -195,17 +185,14 @@ export function biasDifference(ev: CellEvaluator, co: number, step: number): num
   let diff = 0;
   const wasm = ev.kernels;
   if (wasm) {
-    const { pm, at } = ev;
-    for (let j = 0; j < K; j++) {
-      pm[2 * j] = row[j];
-      pm[2 * j + 1] = row[j];
-    }
+    const { at } = ev;
+    const y = at.filter + 8 * co * K;
     for (let n = 0; n < geo.batch; n++) {
       const rowsBase = (n * geo.groups + group) * outPlane;
       const targetBase = (n * geo.outChannels + co) * outPlane;
       for (let p = 0; p < outPlane; p++) {
         const x = at.columns + 8 * (rowsBase + p) * K;
-        diff += wasm.oneRow(x, K, at.pm, plus, minus, target[targetBase + p]);
+        diff += wasm.oneRow(x, K, y, -1, 0, 0, plus, minus, target[targetBase + p]);
       }
     }
     return (0.5 * diff) / (plus - minus);

@@ -8,12 +8,15 @@ import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
  * them in place.
  */
 export interface Kernels {
-  /** Σ over four rows of squares(...): see kernels.wat. */
+  /** The loss difference of four sums over rows x, x + rowBytes, ...: see kernels.wat. */
   fourRows(
     x: number,
     rowBytes: number,
     K: number,
-    pm: number,
+    y: number,
+    k: number,
+    plus: number,
+    minus: number,
     b0: number,
     b1: number,
     b2: number,
@@ -21,7 +24,18 @@ export interface Kernels {
     t: number,
     tStep: number,
   ): number;
-  oneRow(x: number, K: number, pm: number, plus: number, minus: number, t: number): number;
+  /** The same for one row, its two sums started at b0 and b1. */
+  oneRow(
+    x: number,
+    K: number,
+    y: number,
+    k: number,
+    plus: number,
+    minus: number,
+    b0: number,
+    b1: number,
+    t: number,
+  ): number;
 }
 
 export interface KernelArrays {

@@ -18,9 +18,9 @@ export type TensorName = "filter" | "input" | "bias";
  * The forward pass laid out for re-evaluating single output cells: each
  * output cell's receptive field is one contiguous row of `columns` (the
  * im2col layout of columns.ts), so an output cell is bias + one dot product
- * with the filter's row. Where WebAssembly runs, `columns`, `filter`,
- * `target` and the scratch row `pm` live in the memory of the check's
- * kernels (kernels.ts), which then run the inner loops; `scalar` keeps them
+ * with the filter's row. Where WebAssembly runs, `columns`, `filter` and
+ * `target` live in the memory of the check's kernels (kernels.ts), which
+ * then run the inner loops; `scalar` keeps them
  * in JavaScript, where the loops of difference-blocks.ts give the very same
  * values.
  */
@@ -36,10 +36,8 @@ export class CellEvaluator {
   readonly minus: Float64Array;
   /** The kernels, or null where the scalar loops run. */
   readonly kernels: Kernels | null;
-  /** A row at both points interleaved, P[0], M[0], P[1], ..., for the kernels. */
-  readonly pm: Float64Array;
   /** Byte addresses of the arrays in the kernels' memory. */
-  readonly at = { columns: 0, filter: 0, target: 0, pm: 0 };
+  readonly at = { columns: 0, filter: 0, target: 0 };
 
   constructor(
     readonly problem: Problem,
@@ -58,21 +56,19 @@ export class CellEvaluator {
           2 * this.rowLength,
         ]);
     if (placed) {
-      const [columns, filter, target, pm] = placed.arrays;
+      const [columns, filter, target] = placed.arrays;
       this.kernels = placed.kernels;
       this.columns = im2col(geo, problem.input, columns.view);
       this.filter = filter.view;
       this.filter.set(problem.filter);
       this.target = target.view;
       this.target.set(problem.target);
-      this.pm = pm.view;
-      this.at = { columns: columns.at, filter: filter.at, target: target.at, pm: pm.at };
+      this.at = { columns: columns.at, filter: filter.at, target: target.at };
     } else {
       this.kernels = null;
       this.columns = im2col(geo, problem.input);
       this.filter = problem.filter.slice();
       this.target = problem.target;
-      this.pm = new Float64Array(2 * this.rowLength);
     }
     this.bias = problem.bias ? problem.bias.slice() : null;
     this.plus = new Float64Array(this.rowLength);
