@@ -5,11 +5,15 @@ import type { CellEvaluator } from "./numerical.js";
  * The loss difference E(x + h) - E(x - h) for one perturbed element, from
  * the output cells it reaches, each recomputed in full at both points:
  * O = b + sum_k columns[cell][k] * F[co][k], one dot product per cell and
- * point. The two points' rows sit in the evaluator's scratch rows `plus` and
- * `minus`, so one pass over memory feeds both sums of a cell, and four cells
- * (or channels) share each pass; every sum still runs over all its terms in
- * the same order. Cells the element cannot reach (its tap lands in padding,
- * or no tap lands on it) are the same at both points and are not visited.
+ * point. One pass over memory feeds both sums of a cell, and four cells (or
+ * channels) share each pass; every sum still runs over all its terms in the
+ * same order. Where the evaluator has WebAssembly kernels (kernels.wat) the
+ * two sums are the lanes of one SIMD accumulator and the perturbed term is
+ * taken in place; otherwise the two points' rows are copied into the scratch
+ * rows `plus` and `minus` for the loops of difference-blocks.ts. Both ways
+ * give the same values. Cells the element cannot reach (its tap lands in
+ * padding, or no tap lands on it) are the same at both points and are not
+ * visited.
  */
 
 /** dE/dF[e]: the element's output channel, in the cells where its tap is real. */
