@@ -7,82 +7,10 @@
  * are over before that.
  */
 
-/** O[co + q][p + r] = b[co + q] + sum_j columns[a + r K + j] * F[(co + q) K + j] */
-export function forwardBlock(
-  cols: Float64Array,
-  a: number,
-  filter: Float64Array,
-  co: number,
-  K: number,
-  bias: Float64Array | null,
-  output: Float64Array,
-  o: number,
-  plane: number,
-): void {
-  const a1 = a + K;
-  const f0 = co * K;
-  const f1 = f0 + K;
-  const f2 = f1 + K;
-  const f3 = f2 + K;
-  let s00 = bias ? bias[co] : 0;
-  let s10 = bias ? bias[co + 1] : 0;
-  let s20 = bias ? bias[co + 2] : 0;
-  let s30 = bias ? bias[co + 3] : 0;
-  let s01 = s00;
-  let s11 = s10;
-  let s21 = s20;
-  let s31 = s30;
-  for (let j = 0; j < K; j++) {
-    const c0 = cols[a + j];
-    const c1 = cols[a1 + j];
-    const w0 = filter[f0 + j];
-    const w1 = filter[f1 + j];
-    const w2 = filter[f2 + j];
-    const w3 = filter[f3 + j];
-    s00 += c0 * w0;
-    s01 += c1 * w0;
-    s10 += c0 * w1;
-    s11 += c1 * w1;
-    s20 += c0 * w2;
-    s21 += c1 * w2;
-    s30 += c0 * w3;
-    s31 += c1 * w3;
-  }
-  output[o] = s00;
-  output[o + 1] = s01;
-  output[o + plane] = s10;
-  output[o + plane + 1] = s11;
-  output[o + 2 * plane] = s20;
-  output[o + 2 * plane + 1] = s21;
-  output[o + 3 * plane] = s30;
-  output[o + 3 * plane + 1] = s31;
-}
-
-/** One channel, `cells` (1 or 2) cells: the remainders of forwardBlock. */
-export function forwardFew(
-  cols: Float64Array,
-  a: number,
-  cells: number,
-  filter: Float64Array,
-  co: number,
-  K: number,
-  bias: Float64Array | null,
-  output: Float64Array,
-  o: number,
-): void {
-  const f = co * K;
-  for (let r = 0; r < cells; r++) {
-    const row = a + r * K;
-    let s = bias ? bias[co] : 0;
-    for (let j = 0; j < K; j++) s += cols[row + j] * filter[f + j];
-    output[o + r] = s;
-  }
-}
-
 /**
- * forwardBlock reading the windows from the padded input (columns.ts,
- * PaddedLayout): cell r's tap j is padded[b_r + taps[j]]. The same products
- * are added in the same order, so the sums are the same to the last bit.
+ * O[co + q][p + r] = b[co + q] + sum_j window_r[j] * F[(co + q) K + j], where
+ * cell r's tap j is padded[b_r + taps[j]] (columns.ts, PaddedLayout: the
+ * zero-padded input, or the columns with taps 0, 1, 2, ...).
  */
 export function forwardPaddedBlock(
   padded: Float64Array,
@@ -136,7 +64,7 @@ export function forwardPaddedBlock(
   output[o + 3 * plane + 1] = s31;
 }
 
-/** One channel of one cell from the padded input: the remainders of forwardPaddedBlock. */
+/** One channel of one cell: the remainders of forwardPaddedBlock. */
 export function forwardPaddedOne(
   padded: Float64Array,
   b: number,

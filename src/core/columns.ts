@@ -158,6 +158,8 @@ export interface PaddedLayout {
   taps: Int32Array;
   /** Offset of output cell p's window within its block of planes. */
   cells: Int32Array;
+  /** Elements of one block: batch n, group g. */
+  groupSize: number;
   /** Elements of the whole padded input. */
   size: number;
 }
@@ -193,8 +195,32 @@ export function paddedLayout(geo: Geometry): PaddedLayout {
     }
   }
   const size = geo.batch * geo.inChannels * height * width;
-  const layout = { height, width, taps, cells, size };
+  const groupSize = geo.inPerGroup * height * width;
+  const layout = { height, width, taps, cells, groupSize, size };
   paddedLayouts.set(geo, layout);
+  return layout;
+}
+
+const columnLayouts = new WeakMap<Geometry, PaddedLayout>();
+
+/**
+ * The columns (im2col) read through the same tables: each cell's window is
+ * its row, each tap the next element of it.
+ */
+export function columnsLayout(geo: Geometry): PaddedLayout {
+  const known = columnLayouts.get(geo);
+  if (known) return known;
+  const K = rowLengthOf(geo);
+  const plane = geo.outHeight * geo.outWidth;
+  const layout = {
+    height: plane,
+    width: K,
+    taps: Int32Array.from({ length: K }, (_, k) => k),
+    cells: Int32Array.from({ length: plane }, (_, p) => p * K),
+    groupSize: plane * K,
+    size: geo.batch * geo.groups * plane * K,
+  };
+  columnLayouts.set(geo, layout);
   return layout;
 }
 

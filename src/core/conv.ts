@@ -1,13 +1,7 @@
-import {
-  backwardBlock,
-  backwardFew,
-  forwardBlock,
-  forwardFew,
-  forwardPaddedBlock,
-  forwardPaddedOne,
-} from "./blocks.js";
+import { backwardBlock, backwardFew, forwardPaddedBlock, forwardPaddedOne } from "./blocks.js";
 import {
   col2imAdd,
+  columnsLayout,
   im2col,
   type PaddedLayout,
   paddedLayout,
@@ -23,9 +17,10 @@ import type { Geometry } from "./geometry.js";
  * columns [outPlane x K], each output cell one contiguous dot product.
  * Loops take two output cells and four output channels at a time (blocks.ts),
  * so every value loaded from memory feeds several sums; remainders run one
- * channel at a time. The forward pass reads the same windows straight from
- * a zero-padded copy of the input instead (columns.ts, PaddedLayout), which
- * saves laying out K values per output cell and gives the same sums.
+ * channel at a time. The forward pass reads each window through a table of
+ * tap offsets (columns.ts, PaddedLayout): from a zero-padded copy of the
+ * input, which saves laying out K values per output cell, or from the
+ * columns themselves; both give the same sums.
  */
 
 /**
@@ -43,25 +38,29 @@ export function forward(
   const layout = paddedLayout(geo);
   if (layout.size <= count) {
     const padded = padInput(geo, layout, input, scratchArray("padded", layout.size));
-    return forwardPadded(geo, layout, padded, filter, bias);
+    return forwardWindows(geo, layout, padded, filter, bias);
   }
   const columns = scratchArray("forward", count);
   return forwardColumns(geo, im2col(geo, input, columns), filter, bias);
 }
 
-/** The forward pass from the padded input (columns.ts, PaddedLayout). */
-function forwardPadded(
+/**
+ * The forward pass over windows laid out by `layout` in `padded`: the
+ * zero-padded input (paddedLayout) or the columns (columnsLayout).
+ */
+function forwardWindows(
   geo: Geometry,
   layout: PaddedLayout,
   padded: Float64Array,
   filter: Float64Array,
   bias: Float64Array | null,
+  output: Float64Array = new Float64Array(
+    geo.batch * geo.outChannels * geo.outHeight * geo.outWidth,
+  ),
 ): Float64Array {
-  const output = new Float64Array(geo.batch * geo.outChannels * geo.outHeight * geo.outWidth);
-  const { taps, cells } = layout;
+  const { taps, cells, groupSize } = layout;
   const K = taps.length;
   const plane = cells.length;
-  const groupSize = geo.inPerGroup * layout.height * layout.width;
   const { outPerGroup, outChannels } = geo;
   for (let n = 0; n < geo.batch; n++) {
     for (let g = 0; g < geo.groups; g++) {
@@ -110,50 +109,9 @@ export function forwardColumns(
   cols: Float64Array,
   filter: Float64Array,
   bias: Float64Array | null,
-  output = new Float64Array(geo.batch * geo.outChannels * geo.outHeight * geo.outWidth),
+  output?: Float64Array,
 ): Float64Array {
-  const K = rowLengthOf(geo);
-  const plane = geo.outHeight * geo.outWidth;
-  const { outPerGroup, outChannels } = geo;
-  for (let n = 0; n < geo.batch; n++) {
-    for (let g = 0; g < geo.groups; g++) {
-      const rows = (n * geo.groups + g) * plane;
-      const firstOut = g * outPerGroup;
-      const lastOut = firstOut + outPerGroup;
-      for (let p = 0; p < plane; p += 2) {
-        const a = (rows + p) * K;
-        const cells = Math.min(2, plane - p);
-        let co = firstOut;
-        for (; cells === 2 && co + 3 < lastOut; co += 4) {
-          forwardBlock(
-            cols,
-            a,
-            filter,
-            co,
-            K,
-            bias,
-            output,
-            (n * outChannels + co) * plane + p,
-            plane,
-          );
-        }
-        for (; co < lastOut; co++) {
-          forwardFew(
-            cols,
-            a,
-            cells,
-            filter,
-            co,
-            K,
-            bias,
-            output,
-            (n * outChannels + co) * plane + p,
-          );
-        }
-      }
-    }
-  }
-  return output;
+  return forwardWindows(geo, columnsLayout(geo), cols, filter, bias, output);
 }
 
 export interface Gradients {

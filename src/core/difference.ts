@@ -38,35 +38,17 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
   const cols = ev.columns;
   // Taps real in every column make one run of cells across the rows.
   const fullWidth = ox0 === 0 && ox1 === outWidth;
-  let diff = 0;
   const wasm = ev.kernels;
-  if (wasm) {
-    const { at } = ev;
-    const rowBytes = 8 * K;
-    const y = at.filter + co * rowBytes;
-    for (let n = 0; n < geo.batch; n++) {
-      const rowsBase = (n * geo.groups + group) * outPlane;
-      const targetBase = (n * geo.outChannels + co) * outPlane;
-      for (let oy = oy0; oy < oy1; oy = fullWidth ? oy1 : oy + 1) {
-        const end = fullWidth ? oy1 * outWidth : oy * outWidth + ox1;
-        let p = oy * outWidth + ox0;
-        for (; p + 3 < end; p += 4) {
-          const x = at.columns + (rowsBase + p) * rowBytes;
-          const t = at.target + 8 * (targetBase + p);
-          diff += wasm.fourRows(x, rowBytes, K, y, k, plus, minus, bias, bias, bias, bias, t, 8);
-        }
-        for (; p < end; p++) {
-          const x = at.columns + (rowsBase + p) * rowBytes;
-          diff += wasm.oneRow(x, K, y, k, plus, minus, bias, bias, target[targetBase + p]);
-        }
-      }
-    }
-    return (0.5 * diff) / (plus - minus);
+  const { at } = ev;
+  const rowBytes = 8 * K;
+  const y = at.filter + co * rowBytes;
+  if (!wasm) {
+    P.set(ev.filter.subarray(co * K, co * K + K));
+    M.set(P);
+    P[k] = plus;
+    M[k] = minus;
   }
-  P.set(ev.filter.subarray(co * K, co * K + K));
-  M.set(P);
-  P[k] = plus;
-  M[k] = minus;
+  let diff = 0;
   for (let n = 0; n < geo.batch; n++) {
     const rowsBase = (n * geo.groups + group) * outPlane;
     const targetBase = (n * geo.outChannels + co) * outPlane;
@@ -74,10 +56,31 @@ export function filterDifference(ev: CellEvaluator, e: number, step: number): nu
       const end = fullWidth ? oy1 * outWidth : oy * outWidth + ox1;
       let p = oy * outWidth + ox0;
       for (; p + 3 < end; p += 4) {
-        diff += fourCells(cols, (rowsBase + p) * K, K, P, M, bias, target, targetBase + p);
+        const a = (rowsBase + p) * K;
+        diff += wasm
+          ? wasm.fourRows(
+              at.columns + 8 * a,
+              rowBytes,
+              K,
+              y,
+              k,
+              plus,
+              minus,
+              bias,
+              bias,
+              bias,
+              bias,
+              at.target + 8 * (targetBase + p),
+              8,
+            )
+          : fourCells(cols, a, K, P, M, bias, target, targetBase + p);
       }
       for (; p < end; p++) {
-        diff += oneCell(cols, (rowsBase + p) * K, K, P, M, bias, bias, target[targetBase + p]);
+        const a = (rowsBase + p) * K;
+        const t = target[targetBase + p];
+        diff += wasm
+          ? wasm.oneRow(at.columns + 8 * a, K, y, k, plus, minus, bias, bias, t)
+          : oneCell(cols, a, K, P, M, bias, bias, t);
       }
     }
   }
@@ -186,35 +189,18 @@ export function biasDifference(ev: CellEvaluator, co: number, step: number): num
   const minus = x - step;
   // Both points use the filter's own row.
   const row = ev.filter.subarray(co * K, co * K + K);
-  let diff = 0;
   const wasm = ev.kernels;
-  if (wasm) {
-    const { at } = ev;
-    const y = at.filter + 8 * co * K;
-    for (let n = 0; n < geo.batch; n++) {
-      const rowsBase = (n * geo.groups + group) * outPlane;
-      const targetBase = (n * geo.outChannels + co) * outPlane;
-      for (let p = 0; p < outPlane; p++) {
-        const x = at.columns + 8 * (rowsBase + p) * K;
-        diff += wasm.oneRow(x, K, y, -1, 0, 0, plus, minus, target[targetBase + p]);
-      }
-    }
-    return (0.5 * diff) / (plus - minus);
-  }
+  const y = ev.at.filter + 8 * co * K;
+  let diff = 0;
   for (let n = 0; n < geo.batch; n++) {
     const rowsBase = (n * geo.groups + group) * outPlane;
     const targetBase = (n * geo.outChannels + co) * outPlane;
     for (let p = 0; p < outPlane; p++) {
-      diff += oneCell(
-        ev.columns,
-        (rowsBase + p) * K,
-        K,
-        row,
-        row,
-        plus,
-        minus,
-        target[targetBase + p],
-      );
+      const a = (rowsBase + p) * K;
+      const t = target[targetBase + p];
+      diff += wasm
+        ? wasm.oneRow(ev.at.columns + 8 * a, K, y, -1, 0, 0, plus, minus, t)
+        : oneCell(ev.columns, a, K, row, row, plus, minus, t);
     }
   }
   return (0.5 * diff) / (plus - minus);
