@@ -2,8 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { im2col, paddedLayout, rowLengthOf } from "../src/core/columns.js";
 import { forward, forwardColumns } from "../src/core/conv.js";
-import { parseFixture } from "../src/fixture/load.js";
-import { layerFixture, randomLayer } from "./helpers/layers.js";
+import { layerArrays, randomLayer } from "./helpers/layers.js";
 
 /**
  * forward() reads windows from a zero-padded copy of the input, or from the
@@ -15,11 +14,7 @@ describe("the forward pass's two layouts", () => {
     const taken = { padded: 0, columns: 0 };
     fc.assert(
       fc.property(randomLayer, (r) => {
-        const f = layerFixture(r);
-        const { geo } = parseFixture(JSON.stringify(f.doc));
-        const input = Float64Array.from(f.input);
-        const filter = Float64Array.from(f.filter);
-        const bias = f.bias ? Float64Array.from(f.bias) : null;
+        const { geo, input, filter, bias } = layerArrays(r);
         const columns = geo.batch * geo.groups * geo.outHeight * geo.outWidth * rowLengthOf(geo);
         if (paddedLayout(geo).size <= columns) taken.padded++;
         else taken.columns++;
@@ -34,10 +29,7 @@ describe("the forward pass's two layouts", () => {
   });
 
   it("a known-wrong output is told apart", () => {
-    const f = layerFixture(fc.sample(randomLayer, { numRuns: 1, seed: 3 })[0]);
-    const { geo } = parseFixture(JSON.stringify(f.doc));
-    const input = Float64Array.from(f.input);
-    const filter = Float64Array.from(f.filter);
+    const { geo, input, filter } = layerArrays(fc.sample(randomLayer, { numRuns: 1, seed: 3 })[0]);
     const got = forward(geo, input, filter, null);
     got[got.length - 1] += 1e-12;
     const want = forwardColumns(geo, im2col(geo, input), filter, null);

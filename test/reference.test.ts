@@ -7,7 +7,7 @@ import { backward, forward } from "../src/core/conv.js";
 import { lossGradient } from "../src/core/loss.js";
 import { parseFixture } from "../src/fixture/load.js";
 import { expectAllClose, flat, scaleOf } from "./helpers/allclose.js";
-import { layerFixture, randomLayer } from "./helpers/layers.js";
+import { layerArrays, layerFixture, randomLayer } from "./helpers/layers.js";
 import { type NaiveLayer, naiveGradients, naivePads } from "./helpers/naive.js";
 
 const goldenDir = join(import.meta.dirname, "..", "fixtures", "golden");
@@ -121,11 +121,7 @@ describe("core against the naive reference on random geometries", () => {
   it("forward and backward called directly equal the reference", () => {
     fc.assert(
       fc.property(randomLayer, (r) => {
-        const f = layerFixture(r);
-        const { geo } = parseFixture(JSON.stringify(f.doc));
-        const input = Float64Array.from(f.input);
-        const filter = Float64Array.from(f.filter);
-        const bias = f.bias ? Float64Array.from(f.bias) : null;
+        const { f, geo, input, filter, bias } = layerArrays(r);
         const output = forward(geo, input, filter, bias);
         const grads = backward(
           geo,

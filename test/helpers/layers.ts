@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { parseFixture } from "../../src/fixture/load.js";
 import { type NaiveLayer, type NaivePadding, naiveOutputSize, naivePads } from "./naive.js";
 
 /** A random layer: sizes, settings, how the fixture writes its tensors, and a seed for values. */
@@ -152,4 +153,17 @@ export function layerFixture(r: RandomLayer) {
   };
   if (bias) doc.bias = bias;
   return { input, filter, bias, target, doc, shapes };
+}
+
+/** A random layer as the core takes it: its fixture read back, and flat tensors. */
+export function layerArrays(r: RandomLayer) {
+  const f = layerFixture(r);
+  const { geo } = parseFixture(JSON.stringify(f.doc));
+  return {
+    f,
+    geo,
+    input: Float64Array.from(f.input),
+    filter: Float64Array.from(f.filter),
+    bias: f.bias ? Float64Array.from(f.bias) : null,
+  };
 }
