@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { convcheck, goldenDir, tempDir } from "./cli-support.js";
@@ -145,5 +145,31 @@ describe("convcheck update keeps the document", () => {
 
   it("leaves no temporary files behind", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("convcheck update, then grad, on every shipped fixture", () => {
+  const [dir, cleanup] = tempDir();
+  afterAll(cleanup);
+  const fixtures = join(import.meta.dirname, "..", "fixtures");
+
+  it("what update writes, grad holds: kink cells included", () => {
+    cpSync(fixtures, dir, { recursive: true });
+    expect(convcheck(["update", dir]).code).toBe(0);
+    expect(readJson(join(dir, "field", "c9-relu-kink.json")).expected.filterGrad).toBeDefined();
+    const grad = convcheck(["grad", dir]);
+    expect(grad.stdout).toMatch(/^PASS {2}(\d+) of \1 fixtures passed/);
+    expect(grad.code).toBe(0);
+  });
+
+  it("a stored gradient outside a kink's one-sided slopes still fails", () => {
+    const file = join(dir, "field", "c9-relu-kink.json");
+    const doc = readJson(file);
+    // c9's filter cell [0][0] has one-sided slopes -3 and -4; 0 lies outside both.
+    doc.expected.filterGrad[0][0] = 0;
+    writeFileSync(file, `${JSON.stringify(doc, null, 1)}\n`);
+    const grad = convcheck(["grad", file]);
+    expect(grad.code).toBe(1);
+    expect(grad.stdout).toMatch(/filterGrad \(numerical\) MISMATCH/);
   });
 });
