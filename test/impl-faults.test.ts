@@ -76,6 +76,21 @@ describe.concurrent("the person's code failing is a one-line fault, never a cras
     }
   });
 
+  it("an ES module in a CommonJS package: load, with what to change", async ({ expect }) => {
+    const dir = mkdtempSync(join(tmpdir(), "convcheck-cjs-"));
+    try {
+      writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
+      const file = join(dir, "conv.js");
+      writeFileSync(file, "export function forward(t) { return t.input; }\n");
+      // Through the command: the tests' own worker loads through tsx, which reads any syntax.
+      const run = await runCli(["grad", FIXTURE, "--impl", file]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/cannot be loaded: .*Unexpected token 'export' \(.*name it \.mjs/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("faults/hangs.js: stopped after the time limit", async ({ expect }) => {
     const started = Date.now();
     const fault = await faultOf("faults/hangs.js", 300);

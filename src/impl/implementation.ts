@@ -69,8 +69,7 @@ export class Implementation {
       }
       return found;
     } catch (error) {
-      if (error instanceof LoadError)
-        throw new ImplFault(null, "load", `cannot be loaded: ${error.message}`);
+      if (error instanceof LoadError) throw loadFault(error);
       throw error;
     }
   }
@@ -102,9 +101,7 @@ export class Implementation {
         throw new ImplFault(request.fn, reply.kind, `${request.fn}() ${reply.message}`);
       return reply;
     } catch (error) {
-      if (error instanceof LoadError) {
-        throw new ImplFault(null, "load", `cannot be loaded: ${error.message}`);
-      }
+      if (error instanceof LoadError) throw loadFault(error);
       throw error;
     }
   }
@@ -176,4 +173,14 @@ export class Implementation {
     }
     return grads;
   }
+}
+
+/** ES module syntax in a file Node.js reads as CommonJS. */
+const MODULE_SYNTAX = /Unexpected token 'export'|Cannot use import statement outside a module/;
+
+function loadFault(error: LoadError): ImplFault {
+  const hint = MODULE_SYNTAX.test(error.message)
+    ? ' (the file uses export or import, but the nearest package.json does not say "type": "module": name it .mjs, or add that field)'
+    : "";
+  return new ImplFault(null, "load", `cannot be loaded: ${error.message}${hint}`);
 }
