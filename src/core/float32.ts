@@ -15,36 +15,50 @@ export function forward32(
   filter: Float64Array,
   bias: Float64Array | null,
 ): Float64Array {
-  const { outHeight, outWidth, inHeight, inWidth, kernelHeight, kernelWidth } = geo;
-  const { inPerGroup, outPerGroup } = geo;
+  const { outHeight, outWidth } = geo;
   const outPlane = outHeight * outWidth;
   const output = new Float64Array(geo.batch * geo.outChannels * outPlane);
   for (let n = 0; n < geo.batch; n++) {
     for (let co = 0; co < geo.outChannels; co++) {
       const outBase = (n * geo.outChannels + co) * outPlane;
-      const firstIn = Math.floor(co / outPerGroup) * inPerGroup;
       for (let oy = 0; oy < outHeight; oy++) {
         for (let ox = 0; ox < outWidth; ox++) {
-          let sum = bias ? f(bias[co]) : 0;
-          for (let c = 0; c < inPerGroup; c++) {
-            const inBase = (n * geo.inChannels + firstIn + c) * inHeight * inWidth;
-            for (let ky = 0; ky < kernelHeight; ky++) {
-              const iy = oy * geo.strideHeight - geo.padTop + ky * geo.dilationHeight;
-              if (iy < 0 || iy >= inHeight) continue;
-              for (let kx = 0; kx < kernelWidth; kx++) {
-                const ix = ox * geo.strideWidth - geo.padLeft + kx * geo.dilationWidth;
-                if (ix < 0 || ix >= inWidth) continue;
-                const w = filter[((co * inPerGroup + c) * kernelHeight + ky) * kernelWidth + kx];
-                sum = f(sum + f(f(w) * f(input[inBase + iy * inWidth + ix])));
-              }
-            }
-          }
-          output[outBase + oy * outWidth + ox] = sum;
+          output[outBase + oy * outWidth + ox] = cell32(geo, input, filter, bias, n, co, oy, ox);
         }
       }
     }
   }
   return output;
+}
+
+/** One output cell of forward32, its terms rounded and added in forward32's order. */
+export function cell32(
+  geo: Geometry,
+  input: Float64Array,
+  filter: Float64Array,
+  bias: Float64Array | null,
+  n: number,
+  co: number,
+  oy: number,
+  ox: number,
+): number {
+  const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup, outPerGroup } = geo;
+  const firstIn = Math.floor(co / outPerGroup) * inPerGroup;
+  let sum = bias ? f(bias[co]) : 0;
+  for (let c = 0; c < inPerGroup; c++) {
+    const inBase = (n * geo.inChannels + firstIn + c) * inHeight * inWidth;
+    for (let ky = 0; ky < kernelHeight; ky++) {
+      const iy = oy * geo.strideHeight - geo.padTop + ky * geo.dilationHeight;
+      if (iy < 0 || iy >= inHeight) continue;
+      for (let kx = 0; kx < kernelWidth; kx++) {
+        const ix = ox * geo.strideWidth - geo.padLeft + kx * geo.dilationWidth;
+        if (ix < 0 || ix >= inWidth) continue;
+        const w = filter[((co * inPerGroup + c) * kernelHeight + ky) * kernelWidth + kx];
+        sum = f(sum + f(f(w) * f(input[inBase + iy * inWidth + ix])));
+      }
+    }
+  }
+  return sum;
 }
 
 /** E in float32: each term rounded, then summed in float32. */
