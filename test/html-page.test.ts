@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -115,6 +115,19 @@ describe("grad --html", () => {
     expect(result.stderr.trim().split("\n")).toEqual([
       `convcheck: cannot write the HTML report ${file}: no such folder`,
     ]);
+  });
+
+  it("given a folder for the page: one line that says so, exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "convcheck-html-dir-"));
+    try {
+      const result = run(PLAIN_2D, "--html", dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split("\n")).toEqual([
+        `convcheck: cannot write the HTML report ${dir}: that is a folder; give a file name`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -34,7 +34,9 @@ function writePage(file: string, render: () => string): boolean {
         ? "no such folder"
         : code === "EACCES"
           ? "permission denied"
-          : String(code ?? error);
+          : code === "EISDIR"
+            ? "that is a folder; give a file name"
+            : String(code ?? error);
     process.stderr.write(`convcheck: cannot write the HTML report ${file}: ${reason}\n`);
     return false;
   }
