@@ -42,9 +42,30 @@ export function cell32(
   oy: number,
   ox: number,
 ): number {
+  const { weights, inputs } = scratchTaps(geo);
+  const count = realTaps(geo, n, co, oy, ox, weights, inputs);
+  let sum = bias ? f(bias[co]) : 0;
+  for (let t = 0; t < count; t++) sum = f(sum + f(f(filter[weights[t]]) * f(input[inputs[t]])));
+  return sum;
+}
+
+/**
+ * The taps of output cell (n, co, oy, ox) that land on the input, in the
+ * order (c, ky, kx): their filter indices in `weights` and input indices in
+ * `inputs`. Returns how many there are.
+ */
+function realTaps(
+  geo: Geometry,
+  n: number,
+  co: number,
+  oy: number,
+  ox: number,
+  weights: Int32Array,
+  inputs: Int32Array,
+): number {
   const { inHeight, inWidth, kernelHeight, kernelWidth, inPerGroup, outPerGroup } = geo;
   const firstIn = Math.floor(co / outPerGroup) * inPerGroup;
-  let sum = bias ? f(bias[co]) : 0;
+  let count = 0;
   for (let c = 0; c < inPerGroup; c++) {
     const inBase = (n * geo.inChannels + firstIn + c) * inHeight * inWidth;
     for (let ky = 0; ky < kernelHeight; ky++) {
@@ -53,12 +74,24 @@ export function cell32(
       for (let kx = 0; kx < kernelWidth; kx++) {
         const ix = ox * geo.strideWidth - geo.padLeft + kx * geo.dilationWidth;
         if (ix < 0 || ix >= inWidth) continue;
-        const w = filter[((co * inPerGroup + c) * kernelHeight + ky) * kernelWidth + kx];
-        sum = f(sum + f(f(w) * f(input[inBase + iy * inWidth + ix])));
+        weights[count] = ((co * inPerGroup + c) * kernelHeight + ky) * kernelWidth + kx;
+        inputs[count++] = inBase + iy * inWidth + ix;
       }
     }
   }
-  return sum;
+  return count;
+}
+
+const tapScratch = new WeakMap<Geometry, { weights: Int32Array; inputs: Int32Array }>();
+
+function scratchTaps(geo: Geometry) {
+  let found = tapScratch.get(geo);
+  if (!found) {
+    const K = geo.inPerGroup * geo.kernelHeight * geo.kernelWidth;
+    found = { weights: new Int32Array(K), inputs: new Int32Array(K) };
+    tapScratch.set(geo, found);
+  }
+  return found;
 }
 
 /** E in float32: each term rounded, then summed in float32. */
@@ -93,34 +126,25 @@ export function backward32(
   dOutput: Float64Array,
   withBias: boolean,
 ): { filter: Float64Array; input: Float64Array; bias: Float64Array | null } {
-  const { outHeight, outWidth, inHeight, inWidth, kernelHeight, kernelWidth } = geo;
-  const { inPerGroup, outPerGroup } = geo;
+  const { outHeight, outWidth } = geo;
   const outPlane = outHeight * outWidth;
   const dFilter = new Float64Array(filter.length);
   const dInput = new Float64Array(input.length);
   const dBias = withBias ? new Float64Array(geo.outChannels) : null;
+  const { weights, inputs } = scratchTaps(geo);
   for (let n = 0; n < geo.batch; n++) {
     for (let co = 0; co < geo.outChannels; co++) {
       const outBase = (n * geo.outChannels + co) * outPlane;
-      const firstIn = Math.floor(co / outPerGroup) * inPerGroup;
       for (let oy = 0; oy < outHeight; oy++) {
         for (let ox = 0; ox < outWidth; ox++) {
           const g = f(dOutput[outBase + oy * outWidth + ox]);
           if (dBias) dBias[co] = f(dBias[co] + g);
-          for (let c = 0; c < inPerGroup; c++) {
-            const inBase = (n * geo.inChannels + firstIn + c) * inHeight * inWidth;
-            for (let ky = 0; ky < kernelHeight; ky++) {
-              const iy = oy * geo.strideHeight - geo.padTop + ky * geo.dilationHeight;
-              if (iy < 0 || iy >= inHeight) continue;
-              for (let kx = 0; kx < kernelWidth; kx++) {
-                const ix = ox * geo.strideWidth - geo.padLeft + kx * geo.dilationWidth;
-                if (ix < 0 || ix >= inWidth) continue;
-                const w = ((co * inPerGroup + c) * kernelHeight + ky) * kernelWidth + kx;
-                const i = inBase + iy * inWidth + ix;
-                dFilter[w] = f(dFilter[w] + f(g * f(input[i])));
-                dInput[i] = f(dInput[i] + f(g * f(filter[w])));
-              }
-            }
+          const count = realTaps(geo, n, co, oy, ox, weights, inputs);
+          for (let t = 0; t < count; t++) {
+            const w = weights[t];
+            const i = inputs[t];
+            dFilter[w] = f(dFilter[w] + f(g * f(input[i])));
+            dInput[i] = f(dInput[i] + f(g * f(filter[w])));
           }
         }
       }
