@@ -192,6 +192,13 @@ describe("large tensors", () => {
     ]);
     expect(summary.stdout).toContain("(large tensor: worst cells shown; --full prints every cell)");
     expect(full.stdout).not.toContain("large tensor");
+    // A column of failure marks only where a listed cell fails.
+    const header = summary.stdout.split("\n").find((l) => l.includes("│ cell"));
+    expect(header?.trim()).toMatch(/rel error │$/);
+    const strict = await runCli(["grad", file, "--rtol", "0", "--atol", "0"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/rel error │ +│/);
+    expect(strict.stdout).toMatch(/│ fails │/);
     // One line per input row of each of the eight channels, more than the summary has in all.
     expect(full.stdout.split("\n").length).toBeGreaterThan(
       8 * 16 + summary.stdout.split("\n").length,

@@ -140,8 +140,10 @@ function worstCells(g: TensorCheck, c: ChalkInstance): string[] {
       return fb - fa || g.comparison.relError[b] - g.comparison.relError[a];
     })
     .slice(0, WORST_LISTED);
+  // The last column marks failing cells; without any it is left out.
+  const marks = ranked.some((cell) => g.comparison.failing.includes(cell));
   const table = new Table({
-    head: ["cell", "analytic", "numerical", "|a - n|", "rel error", ""],
+    head: ["cell", "analytic", "numerical", "|a - n|", "rel error", ...(marks ? [""] : [])],
     style: { head: [], border: [], compact: true },
     colAligns: ["left", "right", "right", "right", "right", "left"],
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
@@ -154,7 +156,7 @@ function worstCells(g: TensorCheck, c: ChalkInstance): string[] {
       num(g.numerical[cell]),
       err(Math.abs(g.analytic[cell] - g.numerical[cell])),
       err(g.comparison.relError[cell]),
-      fails ? c.red("fails") : "",
+      ...(marks ? [fails ? c.red("fails") : ""] : []),
     ]);
   }
   return table
