@@ -1,124 +1,69 @@
+import type { Kernels } from "./kernels.js";
+
 /**
- * The inner loops of the numerical check (difference.ts), each a small
- * function so that it is compiled early and shared. `P` and `M` are a row at
- * x + h and at x - h; each returns sum over its cells of
- * (O+ - T)^2 - (O- - T)^2, every O recomputed from all of its terms.
+ * The kernels of kernels.wat in plain JavaScript, over an ordinary array,
+ * for where WebAssembly cannot run: the same interface, byte addresses
+ * included, and the same products added in the same order, so the values
+ * are the same bit for bit. Each sum is b + sum_j x[j] * y[j] over all K
+ * terms, with y's element k taken as `plus` in the sum at x + h and as
+ * `minus` in the sum at x - h.
  */
+export function scalarKernels(heap: Float64Array): Kernels {
+  return {
+    fourRows(x, rowBytes, K, y, k, plus, minus, b0, b1, b2, b3, t, tStep) {
+      const a0 = x / 8;
+      const a1 = a0 + rowBytes / 8;
+      const a2 = a1 + rowBytes / 8;
+      const a3 = a2 + rowBytes / 8;
+      const w = y / 8;
+      let s0p = b0;
+      let s0m = b0;
+      let s1p = b1;
+      let s1m = b1;
+      let s2p = b2;
+      let s2m = b2;
+      let s3p = b3;
+      let s3m = b3;
+      for (let j = 0; j < K; j++) {
+        const wp = j === k ? plus : heap[w + j];
+        const wm = j === k ? minus : heap[w + j];
+        const c0 = heap[a0 + j];
+        const c1 = heap[a1 + j];
+        const c2 = heap[a2 + j];
+        const c3 = heap[a3 + j];
+        s0p += c0 * wp;
+        s0m += c0 * wm;
+        s1p += c1 * wp;
+        s1m += c1 * wm;
+        s2p += c2 * wp;
+        s2m += c2 * wm;
+        s3p += c3 * wp;
+        s3m += c3 * wm;
+      }
+      const at = t / 8;
+      const step = tStep / 8;
+      return (
+        squares(s0p, s0m, heap[at]) +
+        squares(s1p, s1m, heap[at + step]) +
+        (squares(s2p, s2m, heap[at + 2 * step]) + squares(s3p, s3m, heap[at + 3 * step]))
+      );
+    },
+    oneRow(x, K, y, k, plus, minus, b0, b1, t) {
+      const a = x / 8;
+      const w = y / 8;
+      let sp = b0;
+      let sm = b1;
+      for (let j = 0; j < K; j++) {
+        const c = heap[a + j];
+        sp += c * (j === k ? plus : heap[w + j]);
+        sm += c * (j === k ? minus : heap[w + j]);
+      }
+      return squares(sp, sm, t);
+    },
+  };
+}
 
 /** (p - t)^2 - (m - t)^2: one cell's share of the loss difference, doubled. */
-export function squares(p: number, m: number, t: number): number {
+function squares(p: number, m: number, t: number): number {
   return (p - t) * (p - t) - (m - t) * (m - t);
-}
-
-/** Four cells (columns rows a, a + K, ...) against filter rows P and M. */
-export function fourCells(
-  cols: Float64Array,
-  a: number,
-  K: number,
-  P: Float64Array,
-  M: Float64Array,
-  bias: number,
-  target: Float64Array,
-  t: number,
-): number {
-  const a1 = a + K;
-  const a2 = a1 + K;
-  const a3 = a2 + K;
-  let s0p = bias;
-  let s0m = bias;
-  let s1p = bias;
-  let s1m = bias;
-  let s2p = bias;
-  let s2m = bias;
-  let s3p = bias;
-  let s3m = bias;
-  for (let j = 0; j < K; j++) {
-    const fp = P[j];
-    const fm = M[j];
-    const c0 = cols[a + j];
-    const c1 = cols[a1 + j];
-    const c2 = cols[a2 + j];
-    const c3 = cols[a3 + j];
-    s0p += c0 * fp;
-    s0m += c0 * fm;
-    s1p += c1 * fp;
-    s1m += c1 * fm;
-    s2p += c2 * fp;
-    s2m += c2 * fm;
-    s3p += c3 * fp;
-    s3m += c3 * fm;
-  }
-  return (
-    squares(s0p, s0m, target[t]) +
-    squares(s1p, s1m, target[t + 1]) +
-    (squares(s2p, s2m, target[t + 2]) + squares(s3p, s3m, target[t + 3]))
-  );
-}
-
-/** One cell (columns row a) against filter rows P and M. */
-export function oneCell(
-  cols: Float64Array,
-  a: number,
-  K: number,
-  P: Float64Array,
-  M: Float64Array,
-  plus: number,
-  minus: number,
-  t: number,
-): number {
-  let sp = plus;
-  let sm = minus;
-  for (let j = 0; j < K; j++) {
-    const c = cols[a + j];
-    sp += c * P[j];
-    sm += c * M[j];
-  }
-  return squares(sp, sm, t);
-}
-
-/** Cell rows P and M against the filter rows of channels co to co + 3. */
-export function fourChannels(
-  P: Float64Array,
-  M: Float64Array,
-  K: number,
-  filter: Float64Array,
-  co: number,
-  bias: Float64Array | null,
-  target: Float64Array,
-  t: number,
-  plane: number,
-): number {
-  const f0 = co * K;
-  const f1 = f0 + K;
-  const f2 = f1 + K;
-  const f3 = f2 + K;
-  let s0p = bias ? bias[co] : 0;
-  let s1p = bias ? bias[co + 1] : 0;
-  let s2p = bias ? bias[co + 2] : 0;
-  let s3p = bias ? bias[co + 3] : 0;
-  let s0m = s0p;
-  let s1m = s1p;
-  let s2m = s2p;
-  let s3m = s3p;
-  for (let j = 0; j < K; j++) {
-    const vp = P[j];
-    const vm = M[j];
-    const w0 = filter[f0 + j];
-    const w1 = filter[f1 + j];
-    const w2 = filter[f2 + j];
-    const w3 = filter[f3 + j];
-    s0p += vp * w0;
-    s0m += vm * w0;
-    s1p += vp * w1;
-    s1m += vm * w1;
-    s2p += vp * w2;
-    s2m += vm * w2;
-    s3p += vp * w3;
-    s3m += vm * w3;
-  }
-  return (
-    squares(s0p, s0m, target[t]) +
-    squares(s1p, s1m, target[t + plane]) +
-    (squares(s2p, s2m, target[t + 2 * plane]) + squares(s3p, s3m, target[t + 3 * plane]))
-  );
 }

@@ -1,3 +1,4 @@
+import { scalarKernels } from "./difference-blocks.js";
 import { KERNELS_WASM_BASE64 } from "./kernels-wasm.js";
 
 /**
@@ -40,6 +41,8 @@ export interface Kernels {
 
 export interface KernelArrays {
   kernels: Kernels;
+  /** Whether they are the WebAssembly kernels. */
+  webAssembly: boolean;
   /** One view per requested length, in order, with its byte address. */
   arrays: Array<{ view: Float64Array; at: number }>;
 }
@@ -51,7 +54,7 @@ function kernelsModule(): WebAssembly.Module | null {
     try {
       compiled = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
     } catch {
-      // No WebAssembly SIMD here: the scalar loops of difference-blocks.ts serve.
+      // No WebAssembly SIMD here: the JavaScript kernels of difference-blocks.ts serve.
       compiled = null;
     }
   }
@@ -63,30 +66,35 @@ const PAGE = 65536;
 const MAX_BYTES = 2 ** 31;
 
 /**
- * Kernels with zeroed arrays of the given lengths in their memory, or null
- * when WebAssembly is unavailable or the arrays would not fit.
+ * Kernels with zeroed arrays of the given lengths in their memory: the
+ * WebAssembly kernels where they run (and `scalar` is not asked for), else
+ * the same kernels in JavaScript over an ordinary buffer.
  */
-export function kernelArrays(lengths: number[]): KernelArrays | null {
-  const module = kernelsModule();
-  if (!module) return null;
+export function kernelArrays(lengths: number[], scalar = false): KernelArrays {
   const starts: number[] = [];
   let bytes = 0;
   for (const length of lengths) {
     starts.push(bytes);
     bytes += Math.ceil((length * 8) / 16) * 16;
   }
-  if (bytes > MAX_BYTES) return null;
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
-  } catch {
-    return null;
+  const placed = (buffer: ArrayBufferLike, kernels: Kernels, webAssembly: boolean) => ({
+    kernels,
+    webAssembly,
+    arrays: lengths.map((length, i) => ({
+      view: new Float64Array(buffer, starts[i], length),
+      at: starts[i],
+    })),
+  });
+  const module = scalar || bytes > MAX_BYTES ? null : kernelsModule();
+  if (module) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+      const instance = new WebAssembly.Instance(module, { convcheck: { memory } });
+      return placed(memory.buffer, instance.exports as unknown as Kernels, true);
+    } catch {
+      // Memory refused: the JavaScript kernels below need no more than it would have.
+    }
   }
-  const instance = new WebAssembly.Instance(module, { convcheck: { memory } });
-  const kernels = instance.exports as unknown as Kernels;
-  const arrays = lengths.map((length, i) => ({
-    view: new Float64Array(memory.buffer, starts[i], length),
-    at: starts[i],
-  }));
-  return { kernels, arrays };
+  const buffer = new ArrayBuffer(Math.max(8, bytes));
+  return placed(buffer, scalarKernels(new Float64Array(buffer)), false);
 }

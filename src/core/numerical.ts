@@ -18,11 +18,10 @@ export type TensorName = "filter" | "input" | "bias";
  * The forward pass laid out for re-evaluating single output cells: each
  * output cell's receptive field is one contiguous row of `columns` (the
  * im2col layout of columns.ts), so an output cell is bias + one dot product
- * with the filter's row. Where WebAssembly runs, `columns`, `filter` and
- * `target` live in the memory of the check's kernels (kernels.ts), which
- * then run the inner loops; `scalar` keeps them
- * in JavaScript, where the loops of difference-blocks.ts give the very same
- * values.
+ * with the filter's row. `columns`, `filter` and `target` live in the memory
+ * of the check's kernels (kernels.ts), which run the inner loops: the
+ * WebAssembly ones where they run, else (or with `scalar`) the JavaScript
+ * ones of difference-blocks.ts, which give the very same values.
  */
 export class CellEvaluator {
   readonly rowLength: number;
@@ -31,13 +30,11 @@ export class CellEvaluator {
   readonly filter: Float64Array;
   readonly bias: Float64Array | null;
   readonly target: Float64Array;
-  /** Scratch rows for one cell (or filter row) at x + h and at x - h. */
-  readonly plus: Float64Array;
-  readonly minus: Float64Array;
-  /** The kernels, or null where the scalar loops run. */
-  readonly kernels: Kernels | null;
+  readonly kernels: Kernels;
+  /** Whether the kernels are the WebAssembly ones. */
+  readonly webAssembly: boolean;
   /** Byte addresses of the arrays in the kernels' memory. */
-  readonly at = { columns: 0, filter: 0, target: 0 };
+  readonly at: { columns: number; filter: number; target: number };
 
   constructor(
     readonly problem: Problem,
@@ -47,32 +44,20 @@ export class CellEvaluator {
     this.rowLength = rowLengthOf(geo);
     this.outPlane = geo.outHeight * geo.outWidth;
     const columnCount = geo.batch * geo.groups * this.outPlane * this.rowLength;
-    const placed = options.scalar
-      ? null
-      : kernelArrays([
-          columnCount,
-          problem.filter.length,
-          problem.target.length,
-          2 * this.rowLength,
-        ]);
-    if (placed) {
-      const [columns, filter, target] = placed.arrays;
-      this.kernels = placed.kernels;
-      this.columns = im2col(geo, problem.input, columns.view);
-      this.filter = filter.view;
-      this.filter.set(problem.filter);
-      this.target = target.view;
-      this.target.set(problem.target);
-      this.at = { columns: columns.at, filter: filter.at, target: target.at };
-    } else {
-      this.kernels = null;
-      this.columns = im2col(geo, problem.input);
-      this.filter = problem.filter.slice();
-      this.target = problem.target;
-    }
+    const placed = kernelArrays(
+      [columnCount, problem.filter.length, problem.target.length],
+      options.scalar,
+    );
+    const [columns, filter, target] = placed.arrays;
+    this.kernels = placed.kernels;
+    this.webAssembly = placed.webAssembly;
+    this.columns = im2col(geo, problem.input, columns.view);
+    this.filter = filter.view;
+    this.filter.set(problem.filter);
+    this.target = target.view;
+    this.target.set(problem.target);
+    this.at = { columns: columns.at, filter: filter.at, target: target.at };
     this.bias = problem.bias ? problem.bias.slice() : null;
-    this.plus = new Float64Array(this.rowLength);
-    this.minus = new Float64Array(this.rowLength);
   }
 
   /** O[n][co][p] for the current (possibly perturbed) values. */
