@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { err, num, shape } from "../cli/format.js";
 import type { Outcome, Summary } from "../cli/outcome.js";
+import { headFacts } from "../cli/report/head-text.js";
 import type { CheckResult } from "../core/check.js";
 import { escapeHtml } from "./escape.js";
 import { diagnosesSection, sweepSection } from "./extras.js";
@@ -15,28 +16,6 @@ export interface PageOptions {
 }
 
 const TITLES = { filter: "dE/dFilter", input: "dE/dInput", bias: "dE/dBias" } as const;
-
-/** The activation and loss, and the precision, when they differ from the plain setting. */
-function headFacts(r: CheckResult): Array<[string, string]> {
-  const { activation, loss } = r.head;
-  const facts: Array<[string, string]> = [];
-  if (activation.name !== "none" || loss.name !== "mse") {
-    const act =
-      activation.name === "leaky_relu"
-        ? `leaky_relu (slope ${activation.slope})`
-        : activation.name === "none"
-          ? "no activation"
-          : activation.name;
-    facts.push(["head", `${act}, then loss ${loss.name}`]);
-  }
-  if (r.precision === "float32") {
-    facts.push([
-      "precision",
-      "float32: every operation of the reference rounded to single precision",
-    ]);
-  }
-  return facts;
-}
 
 function factsList(outcome: Outcome): string {
   const r = outcome.result!;

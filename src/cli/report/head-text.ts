@@ -6,10 +6,10 @@ import { err, index, num } from "../format.js";
 
 const TITLE = { filter: "dE/dFilter", input: "dE/dInput", bias: "dE/dBias" } as const;
 
-/** The activation, loss and precision, when they differ from the plain setting. */
-export function headLines(result: CheckResult, c: ChalkInstance): string[] {
+/** The activation and loss, and the precision, when they differ from the plain setting. */
+export function headFacts(result: CheckResult): Array<[string, string]> {
   const { activation, loss } = result.head;
-  const lines: string[] = [];
+  const facts: Array<[string, string]> = [];
   if (activation.name !== "none" || loss.name !== "mse") {
     const act =
       activation.name === "leaky_relu"
@@ -17,14 +17,22 @@ export function headLines(result: CheckResult, c: ChalkInstance): string[] {
         : activation.name === "none"
           ? "no activation"
           : activation.name;
-    lines.push(`  ${c.dim("head")}      ${act}, then loss ${loss.name}`);
+    facts.push(["head", `${act}, then loss ${loss.name}`]);
   }
   if (result.precision === "float32") {
-    lines.push(
-      `  ${c.dim("precision")} float32: every operation of the reference rounded to single precision`,
-    );
+    facts.push([
+      "precision",
+      "float32: every operation of the reference rounded to single precision",
+    ]);
   }
-  return lines;
+  return facts;
+}
+
+/** headFacts as report lines, labels aligned with the report's other facts. */
+export function headLines(result: CheckResult, c: ChalkInstance): string[] {
+  return headFacts(result).map(
+    ([label, text]) => `  ${c.dim(label)}${" ".repeat(9 - label.length)} ${text}`,
+  );
 }
 
 /** Kinks and rounding, under a tensor's heading. */
