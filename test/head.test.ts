@@ -11,11 +11,12 @@ import { compare } from "../src/core/compare.js";
 import { backward, forward } from "../src/core/conv.js";
 import { diagnoseHead } from "../src/core/diagnose-head.js";
 import {
+  activate,
   activation,
   type Head,
   headGradient,
   loss,
-  lossGradientAtOutput,
+  outputLossGradient,
 } from "../src/core/head.js";
 import { classify, epsSweep } from "../src/core/sweep.js";
 import { loadFixture, parseFixture } from "../src/fixture/load.js";
@@ -93,7 +94,7 @@ describe("activation and loss after the correlation", () => {
         const result = await runCheck({ ...fixture, expected: {}, head });
         const p = problemOf(fixture);
         const z = forward(p.geo, p.input, p.filter, p.bias);
-        const dy = lossGradientAtOutput(head, z, p.target);
+        const dy = outputLossGradient(head, activate(head, z), p.target);
         const atOutput = dy.map(
           (g, i) => g * head.activation.derivative(head.activation.apply(z[i])),
         );
@@ -260,7 +261,7 @@ describe("naming activation mistakes", () => {
       for (const fixture of golden) {
         const p = problemOf(fixture);
         const z = forward(p.geo, p.input, p.filter, p.bias);
-        const dy = lossGradientAtOutput(head, z, p.target);
+        const dy = outputLossGradient(head, activate(head, z), p.target);
         const right = backward(
           p.geo,
           p.input,

@@ -1,6 +1,6 @@
 import { allClose } from "./close.js";
 import { backward, forward } from "./conv.js";
-import { type Head, headGradient, lossGradientAtOutput } from "./head.js";
+import { activate, type Head, headGradient, outputLossGradient } from "./head.js";
 import type { Problem, TensorName } from "./numerical.js";
 
 export interface HeadMistake {
@@ -28,7 +28,7 @@ export function diagnoseHead(
   const right = backward(geo, input, filter, headGradient(head, pre, target), bias !== null)[
     tensor
   ];
-  const dy = lossGradientAtOutput(head, pre, target);
+  const dy = outputLossGradient(head, activate(head, pre), target);
   const candidates: Array<[HeadMistake["code"], Float64Array, string]> = [
     [
       "activation-derivative-missing",

@@ -185,19 +185,6 @@ export function outputLossGradient(
   return grad;
 }
 
-/** dE/dy, the gradient of the loss with respect to the activation's output. */
-export function lossGradientAtOutput(
-  head: Head,
-  pre: Float64Array,
-  target: Float64Array,
-): Float64Array {
-  const grad = new Float64Array(pre.length);
-  for (let i = 0; i < pre.length; i++) {
-    grad[i] = head.loss.derivative(head.activation.apply(pre[i]), target[i], pre.length);
-  }
-  return grad;
-}
-
 /**
  * The Hessian's weight of each output cell at a point: E = sum l(act(z), t)
  * has d^2E/dz^2 = l''(y) act'(z)^2 + l'(y) act''(z), cell by cell.
