@@ -34,45 +34,47 @@ export function float32Numerical(
   const base = forward32(geo, copy.input, copy.filter, copy.bias);
   const pre = base.slice();
   const data = copy[tensor] as Float64Array;
+  const reached = new Int32Array(pre.length);
+  const { outChannels, outHeight, outWidth } = geo;
+  const lossWith = (e: number, value: number, count: number) => {
+    data[e] = value;
+    for (let r = 0; r < count; r++) {
+      const o = reached[r];
+      const ox = o % outWidth;
+      const oy = Math.floor(o / outWidth) % outHeight;
+      const co = Math.floor(o / (outWidth * outHeight)) % outChannels;
+      const n = Math.floor(o / (outWidth * outHeight * outChannels));
+      pre[o] = cell32(geo, copy.input, copy.filter, copy.bias, n, co, oy, ox);
+    }
+    return loss32(head, pre, target);
+  };
   const result = new Float64Array(cells.length);
   for (let i = 0; i < cells.length; i++) {
     const e = cells[i];
-    const reached = reachedCells(geo, tensor, e);
-    const lossWith = (value: number) => {
-      data[e] = value;
-      for (const [n, co, oy, ox] of reached) {
-        const o = ((n * geo.outChannels + co) * geo.outHeight + oy) * geo.outWidth + ox;
-        pre[o] = cell32(geo, copy.input, copy.filter, copy.bias, n, co, oy, ox);
-      }
-      return loss32(head, pre, target);
-    };
+    const count = reachedCells(geo, tensor, e, reached);
     const x = data[e];
     const plus = Math.fround(x + step);
     const minus = Math.fround(x - step);
-    const up = lossWith(plus);
-    const down = lossWith(minus);
+    const up = lossWith(e, plus, count);
+    const down = lossWith(e, minus, count);
     data[e] = x;
-    for (const [n, co, oy, ox] of reached) {
-      const o = ((n * geo.outChannels + co) * geo.outHeight + oy) * geo.outWidth + ox;
-      pre[o] = base[o];
-    }
+    for (let r = 0; r < count; r++) pre[reached[r]] = base[reached[r]];
     result[i] = (up - down) / (plus - minus);
   }
   return result;
 }
 
 /**
- * The output cells (n, co, oy, ox) that read element e of `tensor`: a filter
- * element's channel where its tap is real, an input element's windows in its
- * group's channels, a bias element's whole channel.
+ * The output cells that read element e of `tensor`, as flat output indices
+ * into `into`: a filter element's channel where its tap is real, an input
+ * element's windows in its group's channels, a bias element's whole channel.
+ * Returns how many there are.
  */
-function reachedCells(
-  geo: Geometry,
-  tensor: TensorName,
-  e: number,
-): Array<[number, number, number, number]> {
-  const cells: Array<[number, number, number, number]> = [];
+function reachedCells(geo: Geometry, tensor: TensorName, e: number, into: Int32Array): number {
   const { outHeight, outWidth, kernelHeight, kernelWidth } = geo;
+  const at = (n: number, co: number, oy: number, ox: number) =>
+    ((n * geo.outChannels + co) * outHeight + oy) * outWidth + ox;
+  let count = 0;
   if (tensor === "input") {
     const ix = e % geo.inWidth;
     const iy = Math.floor(e / geo.inWidth) % geo.inHeight;
@@ -81,10 +83,10 @@ function reachedCells(
     const first = Math.floor(ci / geo.inPerGroup) * geo.outPerGroup;
     for (let co = first; co < first + geo.outPerGroup; co++) {
       for (const row of geo.rowTaps[iy]) {
-        for (const col of geo.colTaps[ix]) cells.push([n, co, row.out, col.out]);
+        for (const col of geo.colTaps[ix]) into[count++] = at(n, co, row.out, col.out);
       }
     }
-    return cells;
+    return count;
   }
   const K = geo.inPerGroup * kernelHeight * kernelWidth;
   const co = tensor === "bias" ? e : Math.floor(e / K);
@@ -94,8 +96,8 @@ function reachedCells(
   const [ox0, ox1] = tensor === "bias" ? [0, outWidth] : geo.colRange[k % kernelWidth];
   for (let n = 0; n < geo.batch; n++) {
     for (let oy = oy0; oy < oy1; oy++) {
-      for (let ox = ox0; ox < ox1; ox++) cells.push([n, co, oy, ox]);
+      for (let ox = ox0; ox < ox1; ox++) into[count++] = at(n, co, oy, ox);
     }
   }
-  return cells;
+  return count;
 }
