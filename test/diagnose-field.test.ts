@@ -7,6 +7,7 @@ import {
   check,
   codes,
   expectClose,
+  field,
   fixtureOf,
   golden,
   goldenFiles,
@@ -77,20 +78,7 @@ describe("field cases named by the diagnosis", () => {
   });
 
   it("C5 dilation left out of the size formula: a 2x2 output named as a shape error", async () => {
-    const fixture = fixtureOf({
-      input: [
-        [3, -2],
-        [4, 5],
-      ],
-      filter: [
-        [1, 2],
-        [3, 4],
-      ],
-      stride: 2,
-      padding: 1,
-      dilation: 2,
-      target: [[0]],
-    });
+    const fixture = field("c5-dilation-padding-only-taps");
     const run = await check(fixture, local("dilation-size.js", await loadImpl("dilation-size.js")));
     expect(run.fault?.kind).toBe("shape");
     expect(run.fault?.message).toMatch(/returned shape \[2, 2\] for the output, which is \[1, 1\]/);

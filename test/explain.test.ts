@@ -5,7 +5,7 @@ import { PLAIN_HEAD } from "../src/core/head.js";
 import type { Problem } from "../src/core/numerical.js";
 import type { Fixture } from "../src/fixture/load.js";
 import { runCli } from "./helpers/cli.js";
-import { expectClose, fixtureOf, golden } from "./support/impl.js";
+import { expectClose, field, fixtureOf, golden } from "./support/impl.js";
 
 const problemOf = (f: Fixture): Problem => ({
   geo: f.geo,
@@ -49,20 +49,7 @@ describe("explain: the chain rule for one cell, term by term", () => {
   }
 
   it("C5: taps that only see padding have only padding terms, and sum to exactly 0", async () => {
-    const f = fixtureOf({
-      input: [
-        [3, -2],
-        [4, 5],
-      ],
-      filter: [
-        [1, 2],
-        [3, 4],
-      ],
-      stride: 2,
-      padding: 1,
-      dilation: 2,
-      target: [[0]],
-    });
+    const f = field("c5-dilation-padding-only-taps");
     const p = problemOf(f);
     const corner = explainCell(p, PLAIN_HEAD, "filter", 0);
     expect(corner.terms).toHaveLength(1);

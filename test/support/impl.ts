@@ -17,6 +17,11 @@ export function golden(file: string): Fixture {
   return loadFixture(join(GOLDEN, file));
 }
 
+/** A shipped field case, fixtures/field/<name>.json. */
+export function field(name: string): Fixture {
+  return loadFixture(join(GOLDEN, "..", "field", `${name}.json`));
+}
+
 /** A fixture written inline, as JSON text. */
 export function fixtureOf(doc: Record<string, unknown>): Fixture {
   return parseFixture(JSON.stringify(doc));
