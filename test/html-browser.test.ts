@@ -9,6 +9,7 @@ import { dependencyTables, expandDependencies } from "../src/core/dependencies.j
 import { loadFixture } from "../src/fixture/load.js";
 import { renderDescendReport } from "../src/html/descend-page.js";
 import { expectAllClose } from "./helpers/allclose.js";
+import { classicImplPage } from "./helpers/cli.js";
 import {
   type Browser,
   HAVE_CHROMIUM,
@@ -196,19 +197,7 @@ describe.skipIf(!HAVE_CHROMIUM)("HTML report in headless Chromium", () => {
   it("--impl with the classic strided-forward mistake: the forward's maps and values on selection", async () => {
     const dir = mkdtempSync(join(tmpdir(), "convcheck-report-"));
     const file = join(dir, "impl.html");
-    const run = spawnSync(
-      process.execPath,
-      [
-        join(root, "bin", "convcheck.js"),
-        "grad",
-        join(root, "fixtures", "learner-5x5-k3-s2-p1.json"),
-        "--impl",
-        join(root, "test", "impls", "classic.js"),
-        "--html",
-        file,
-      ],
-      { encoding: "utf8" },
-    );
+    const run = classicImplPage(file);
     expect(run.status, run.stderr).toBe(1);
     const { page, problems, requests } = await open(browser, file);
     expect(requests).toEqual([pathToFileURL(file).href]);

@@ -9,6 +9,7 @@ import { loadFixture } from "../src/fixture/load.js";
 import { escapeHtml, jsonForScript } from "../src/html/escape.js";
 import { MAX_DRAWN_CELLS, tensorData } from "../src/html/model.js";
 import { expectAllClose, scaleOf } from "./helpers/allclose.js";
+import { classicImplPage } from "./helpers/cli.js";
 import {
   embeddedData,
   HOSTILE,
@@ -135,20 +136,7 @@ describe("grad --impl --html", () => {
   it("classic strided-forward mistake: diagnoses beside the pictures, the forward drawn as maps", () => {
     const dir = mkdtempSync(join(tmpdir(), "convcheck-html-"));
     const file = join(dir, "impl.html");
-    const root = join(import.meta.dirname, "..");
-    const result = spawnSync(
-      process.execPath,
-      [
-        join(root, "bin", "convcheck.js"),
-        "grad",
-        join(root, "fixtures", "learner-5x5-k3-s2-p1.json"),
-        "--impl",
-        join(root, "test", "impls", "classic.js"),
-        "--html",
-        file,
-      ],
-      { encoding: "utf8" },
-    );
+    const result = classicImplPage(file);
     expect(result.status).toBe(1);
     const html = readFileSync(file, "utf8");
     const aside = /<aside class="inspector">([\s\S]*?)<\/aside>/.exec(html)![1];

@@ -1,11 +1,11 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 export const root = join(import.meta.dirname, "..", "..");
 const bin = join(root, "bin", "convcheck.js");
 
-if (!existsSync(join(root, "dist", "cli", "main.js"))) {
+if (!existsSync(join(root, "dist", "bundle", "main.js"))) {
   throw new Error("dist/ is missing: run `npm run build` (npm test does) before these tests");
 }
 
@@ -47,4 +47,21 @@ export async function runAll(jobs: string[][], parallel = 4): Promise<CliRun[]> 
   };
   await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
   return results;
+}
+
+/** grad --impl on the worked example with the classic strided-forward mistake, its page in `file`. */
+export function classicImplPage(file: string) {
+  return spawnSync(
+    process.execPath,
+    [
+      bin,
+      "grad",
+      join(root, "fixtures", "learner-5x5-k3-s2-p1.json"),
+      "--impl",
+      join(root, "test", "impls", "classic.js"),
+      "--html",
+      file,
+    ],
+    { encoding: "utf8" },
+  );
 }
