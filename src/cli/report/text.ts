@@ -135,9 +135,12 @@ function worstCells(g: TensorCheck, c: ChalkInstance): string[] {
   const ranked = Array.from(g.cells ?? g.analytic.keys())
     .filter((cell) => !Number.isNaN(g.comparison.relError[cell]))
     .sort((a, b) => {
+      // The cell named worst (furthest past the rule) first, as in the heading.
+      const wa = a === g.comparison.worst ? 1 : 0;
+      const wb = b === g.comparison.worst ? 1 : 0;
       const fa = g.comparison.failing.includes(a) ? 1 : 0;
       const fb = g.comparison.failing.includes(b) ? 1 : 0;
-      return fb - fa || g.comparison.relError[b] - g.comparison.relError[a];
+      return wb - wa || fb - fa || g.comparison.relError[b] - g.comparison.relError[a];
     })
     .slice(0, WORST_LISTED);
   // The last column marks failing cells; without any it is left out.
