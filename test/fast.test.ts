@@ -111,4 +111,17 @@ describe("grad --fast", () => {
     expect(text.stdout).toContain("seed 42");
     expect(text.stdout).toContain("3 directions agree");
   });
+
+  it("--impl with --fast or --sample: the seed is reported, and every call of your forward counted", async () => {
+    const fixture = "fixtures/golden/seed-6x6-k3-s2-p1.json";
+    const impl = "test/impls/correct.js";
+    const fast = await runCli(["grad", fixture, "--impl", impl, "--fast", "--seed", "7", "--json"]);
+    expect(fast.code).toBe(0);
+    const result = JSON.parse(fast.stdout).results[0];
+    expect(result.fast).toEqual({ directions: 3, seed: 7 });
+    // No cell checked: two calls per direction, three directions, filter and input.
+    expect(result.implementation.forwardCalls).toBe(12);
+    const sample = await runCli(["grad", fixture, "--impl", impl, "--sample", "3", "--seed", "7"]);
+    expect(sample.stdout).toMatch(/seed 7/);
+  });
 });

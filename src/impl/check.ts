@@ -201,7 +201,9 @@ export async function runImplCheck(
   );
   const cellLists = checked.map(([, data], i) => selections[i] ?? allCells(data.length));
   const cellCount = cellLists.reduce((sum, c) => sum + c.length, 0);
-  const forwardCalls = personOutput ? 2 * cellCount : 0;
+  // Two calls per checked cell, and two per direction of --fast (already made).
+  const directionCount = directionLists.reduce((sum, list) => sum + (list?.length ?? 0), 0);
+  const forwardCalls = personOutput ? 2 * (cellCount + directionCount) : 0;
   if (forwardCalls > 0) options.onPlan?.(forwardCalls, firstCallMs);
   options.onCellsPlanned?.(cellCount);
 
@@ -306,6 +308,8 @@ export async function runImplCheck(
     gradients,
     expected: [],
     sweep: null,
+    sample: options.sample ?? null,
+    fast: options.fast ?? null,
     warnings: fixtureWarnings(geo, fixture),
     pass,
     impl: {
