@@ -132,7 +132,7 @@ function gradientDiagnoses(
     {
       code: "gradient-mismatch",
       tensor: g.name,
-      message: `${title} differs from the numerical gradient of ${ofWhat} in ${failing} of ${checked} cells (worst ${g.name}${cell}: ${show(g.analytic[worst])} where ${show(g.numerical[worst])} is right)${roundingHint(largest)}`,
+      message: `${title} differs from the numerical gradient of ${ofWhat} in ${failing} of ${checked} cells (worst ${g.name}${cell}: ${show(g.analytic[worst])} where the numerical gradient is ${show(g.numerical[worst])})${roundingHint(largest)}`,
     },
   ];
   if (g.referencePass && ev.output && !ev.forwardPass) {
