@@ -111,3 +111,37 @@ describe("junitXml with a known-wrong gradient", () => {
     expect(stale).toEqual(["dE/dFilter [3, 3]", "expected filterGrad (numerical)"]);
   });
 });
+
+describe("--junit and --github with --impl", () => {
+  const [dir, cleanup] = tempDir();
+  afterAll(cleanup);
+  const args = ["grad", "fixtures/learner-5x5-k3-s2-p1.json", "--impl", "examples/my-conv.js"];
+
+  it("the classic strided-forward mistake: the forward is a failing case, with the diagnosis", () => {
+    const file = join(dir, "impl.xml");
+    expect(convcheck([...args, "--junit", file]).code).toBe(1);
+    const [suite] = suitesOf(readFileSync(file, "utf8"));
+    const forward = suite.testcase.find((c) => c.name === "your forward [3, 3]")!;
+    expect(forward.failure!.type).toBe("forward-mismatch");
+    expect(forward.failure!.message).toMatch(/^8 of 9 output cells differ/);
+    expect(forward.failure!["#text"]).toContain("stride-dilation-swapped:");
+    const filter = suite.testcase.find((c) => c.name === "dE/dFilter [3, 3]")!;
+    expect(filter.failure!["#text"]).toContain("matches-reference:");
+  });
+
+  it("the same mistake as GitHub annotations: the forward first, each naming its diagnosis", () => {
+    const run = convcheck([...args, "--github"]);
+    const errors = `${run.stdout}${run.stderr}`.split("\n").filter((l) => l.startsWith("::error"));
+    expect(errors[0]).toMatch(/your forward differs from the correlation.*stride-dilation-swapped/);
+    expect(errors.some((l) => /dE\/dFilter fails.*matches-reference/.test(l))).toBe(true);
+  });
+
+  it("a correct implementation: the forward's case passes", () => {
+    const file = join(dir, "correct.xml");
+    const run = convcheck([...args.slice(0, 3), "test/impls/correct.js", "--junit", file]);
+    expect(run.code).toBe(0);
+    const [suite] = suitesOf(readFileSync(file, "utf8"));
+    const forward = suite.testcase.find((c) => c.name === "your forward [3, 3]")!;
+    expect(forward.failure).toBeUndefined();
+  });
+});

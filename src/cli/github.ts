@@ -7,6 +7,7 @@ import { describeRegression, TENSOR_TITLE } from "./baseline.js";
 import { escapeCommandData, escapeCommandProperty } from "./escape.js";
 import { err, index, num } from "./format.js";
 import type { Outcome } from "./outcome.js";
+import { diagnosesOf, implOf } from "./report/impl-text.js";
 
 interface Annotation {
   level: "error" | "warning";
@@ -107,10 +108,29 @@ export function annotationsOf(outcome: Outcome): Annotation[] {
     ];
   }
   const out: Annotation[] = [];
+  // With --impl, what the diagnosis says of each tensor follows its finding.
+  const because = (tensor: string) =>
+    diagnosesOf(result, tensor)
+      .map((line) => `; ${line}`)
+      .join("");
+  const forward = implOf(result)?.forward;
+  if (forward && !forward.comparison.pass) {
+    const cmp = forward.comparison;
+    out.push({
+      level: "error",
+      title: "convcheck: your forward differs from the correlation",
+      message: `${cmp.failing.length} of ${cmp.checked} output cells differ${because("output")}`,
+    });
+  }
   for (const g of result.gradients) {
     if (g.comparison.pass) continue;
     const title = `convcheck: ${TENSOR_TITLE[g.name]} fails`;
-    out.push({ level: "error", title, message: tensorMessage(g), key: g.name });
+    out.push({
+      level: "error",
+      title,
+      message: `${tensorMessage(g)}${because(g.name)}`,
+      key: g.name,
+    });
   }
   for (const e of result.expected) {
     if (e.comparison.pass) continue;

@@ -1,10 +1,11 @@
-import type { ExpectedCheck, TensorCheck } from "../core/check.js";
+import type { CheckResult, ExpectedCheck, TensorCheck } from "../core/check.js";
 import type { Comparison } from "../core/compare.js";
 import { unravel } from "../core/tensor.js";
 import { describeRegression, TENSOR_TITLE } from "./baseline.js";
 import { escapeXml } from "./escape.js";
 import { err, index, num, shape } from "./format.js";
 import type { Outcome } from "./outcome.js";
+import { diagnosesOf, implOf } from "./report/impl-text.js";
 
 /** Failing cells listed in a failure's body; the rest are counted. */
 const WORST_LISTED = 8;
@@ -50,7 +51,10 @@ function gradientCase(g: TensorCheck, outcome: Outcome): Case {
       failure: {
         type: "gradient-mismatch",
         message: `${cmp.failing.length} of ${cmp.checked} cells fail |analytic - numerical| <= atol + rtol * max(|analytic|, |numerical|); worst rel error ${err(cmp.maxRelError)}`,
-        body: worstLines(g.name, cmp, g.shape, ["analytic", g.analytic, "numerical", g.numerical]),
+        body: [
+          worstLines(g.name, cmp, g.shape, ["analytic", g.analytic, "numerical", g.numerical]),
+          ...diagnosesOf(outcome.result!, g.name),
+        ].join("\n"),
       },
     };
   }
@@ -83,8 +87,36 @@ function casesOf(outcome: Outcome): Case[] {
     return [{ name: "read and validate", error: { type: "invalid-fixture", message } }];
   }
   return [
+    ...forwardCase(result),
     ...result.gradients.map((g) => gradientCase(g, outcome)),
     ...result.expected.map(expectedCase),
+  ];
+}
+
+/** With --impl and a forward: the person's output against the correlation's. */
+function forwardCase(result: CheckResult): Case[] {
+  const forward = implOf(result)?.forward;
+  if (!forward) return [];
+  const name = `your forward ${shape(result.geo.outputShape)}`;
+  const cmp = forward.comparison;
+  if (cmp.pass) return [{ name }];
+  return [
+    {
+      name,
+      failure: {
+        type: "forward-mismatch",
+        message: `${cmp.failing.length} of ${cmp.checked} output cells differ from the correlation; worst rel error ${err(cmp.maxRelError)}`,
+        body: [
+          worstLines("output", cmp, result.geo.outputShape, [
+            "yours",
+            forward.output,
+            "convcheck",
+            forward.reference,
+          ]),
+          ...diagnosesOf(result, "output"),
+        ].join("\n"),
+      },
+    },
   ];
 }
 

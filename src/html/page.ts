@@ -2,7 +2,6 @@ import { basename } from "node:path";
 import { err, num, shape } from "../cli/format.js";
 import type { Outcome, Summary } from "../cli/outcome.js";
 import { headFacts } from "../cli/report/head-text.js";
-import type { CheckResult } from "../core/check.js";
 import { escapeHtml } from "./escape.js";
 import { diagnosesSection, sweepSection } from "./extras.js";
 import { diagnosesFor, type ExtraMap, implDiagnoses, implMaps, implSummary } from "./impl.js";

@@ -15,8 +15,15 @@ const TITLE = { filter: "dE/dFilter", input: "dE/dInput", bias: "dE/dBias" } as 
 /** Codes that say what disagrees, as opposed to why. */
 const FINDINGS = new Set(["forward-mismatch", "gradient-mismatch"]);
 
-function implOf(result: CheckResult): ImplCheckResult["impl"] | null {
+export function implOf(result: CheckResult): ImplCheckResult["impl"] | null {
   return (result as Partial<ImplCheckResult>).impl ?? null;
+}
+
+/** The diagnoses of one tensor ("output" for the forward), as `code: message` lines. */
+export function diagnosesOf(result: CheckResult, tensor: string): string[] {
+  const impl = implOf(result);
+  if (!impl) return [];
+  return impl.diagnoses.filter((d) => d.tensor === tensor).map((d) => `${d.code}: ${d.message}`);
 }
 
 function base(file: string): string {
