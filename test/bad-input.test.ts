@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -520,5 +521,37 @@ describe("a folder with bad fixtures among good ones", () => {
       "error",
     ]);
     expect(report.results[1].error).toContain("stride: found 0");
+  });
+});
+
+describe("files that are not regular files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "convcheck-special-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a FIFO and a link to /dev/zero named *.json: one line each, the good fixture still checked", async () => {
+    writeFileSync(
+      join(dir, "a.json"),
+      JSON.stringify({
+        input: [
+          [1, 2],
+          [3, 4],
+        ],
+        filter: [[1]],
+        target: [
+          [0, 0],
+          [0, 0],
+        ],
+      }),
+    );
+    execFileSync("mkfifo", [join(dir, "fifo.json")]);
+    symlinkSync("/dev/zero", join(dir, "zero.json"));
+    const run = await runCli(["grad", dir, "--json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toEqual([
+      `convcheck: error: ${join(dir, "fifo.json")}: is not a regular file (a pipe, socket or device)`,
+      `convcheck: error: ${join(dir, "zero.json")}: is not a regular file (a pipe, socket or device)`,
+    ]);
+    const results = JSON.parse(run.stdout).results;
+    expect(results.map((r: { status: string }) => r.status)).toEqual(["pass", "error", "error"]);
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import picomatch from "picomatch";
 
@@ -8,16 +8,26 @@ export interface FixtureEntry {
   problem?: string;
 }
 
-function walk(dir: string, out: string[]): void {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+function walk(dir: string, out: FixtureEntry[]): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    // One folder that cannot be read is reported; the rest of the walk goes on.
+    const code = (error as NodeJS.ErrnoException).code;
+    out.push({
+      file: dir,
+      problem: `cannot read this folder (${code === "EACCES" ? "permission denied" : (code ?? String(error))})`,
+    });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== "node_modules" && !entry.name.startsWith(".")) walk(path, out);
     } else if (entry.name.endsWith(".json")) {
-      out.push(path);
+      out.push({ file: path });
     }
   }
 }
@@ -49,9 +59,9 @@ export function collectFixtures(paths: string[], exclude: string[]): FixtureEntr
       continue;
     }
     if (isDir) {
-      const found: string[] = [];
+      const found: FixtureEntry[] = [];
       walk(path, found);
-      for (const file of found) if (!excluded(file, path)) add({ file });
+      for (const entry of found) if (!excluded(entry.file, path)) add(entry);
     } else if (!excluded(path, ".")) {
       add({ file: path });
     }
