@@ -80,4 +80,22 @@ describe("grad --workers", () => {
   it("--workers 0 is misuse", async () => {
     expect((await runCli(["grad", big, "--workers", "0"])).code).toBe(2);
   });
+
+  it("--workers above 256, or --impl-timeout beyond a timer's range, is misuse in one line", async () => {
+    const many = await runCli(["grad", big, "--workers", "100000"]);
+    expect(many.code).toBe(2);
+    expect(many.stderr.trim().split("\n")).toHaveLength(1);
+    expect(many.stderr).toMatch(/at most 256 threads/);
+    expect((await runCli(["grad", big, "--workers", "256", "--sample", "1"])).code).toBe(0);
+    const wait = await runCli([
+      "grad",
+      big,
+      "--impl",
+      "examples/my-conv.js",
+      "--impl-timeout",
+      "99999999999",
+    ]);
+    expect(wait.code).toBe(2);
+    expect(wait.stderr).toMatch(/at most 2147483647 ms/);
+  });
 });

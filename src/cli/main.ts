@@ -8,6 +8,7 @@ import { implTimeoutOption } from "./impl-options.js";
 import { addNewCommand } from "./new.js";
 import {
   collect,
+  integerUpTo,
   nonNegativeNumber,
   positiveInteger,
   positiveNumber,
@@ -15,6 +16,9 @@ import {
 } from "./options.js";
 import { schemaCommand } from "./schema.js";
 import { updateCommand } from "./update.js";
+
+/** Each thread holds its own copy of a check's columns: more than this only exhausts memory. */
+const MAX_WORKERS = 256;
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -77,7 +81,7 @@ function buildProgram(): Command {
       new Option(
         "--workers <n>",
         "worker threads for large checks (default: one per core)",
-      ).argParser(positiveInteger),
+      ).argParser(integerUpTo(MAX_WORKERS, "threads")),
     )
     .option("--exclude <glob>", "leave out fixtures matching the glob (repeatable)", collect, [])
     .option("--impl <file>", "check your own forward/backward module (.js, .mjs, .cjs, .ts)")

@@ -25,6 +25,15 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** A positive integer no larger than `max`, for options with a sensible ceiling. */
+export function integerUpTo(max: number, what: string): (value: string) => number {
+  return (value) => {
+    const n = positiveInteger(value);
+    if (n > max) throw new InvalidArgumentError(`expected at most ${max} ${what}, got "${value}"`);
+    return n;
+  };
+}
+
 export function nonNegativeInteger(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
