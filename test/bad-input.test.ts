@@ -555,3 +555,34 @@ describe("files that are not regular files", () => {
     expect(results.map((r: { status: string }) => r.status)).toEqual(["pass", "error", "error"]);
   });
 });
+
+describe("a numerical check that overflows is refused, never passed", () => {
+  const dir = mkdtempSync(join(tmpdir(), "convcheck-overflow-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const row = (v: number) => [v, v, v, v, v];
+
+  it("inputs of -1e300 under relu: the step overflows; exit 2 in one line, not PASS", async () => {
+    const file = join(dir, "relu-huge.json");
+    const doc = {
+      input: Array.from({ length: 5 }, () => row(-1e300)),
+      filter: [row(1).slice(0, 3), row(1).slice(0, 3), row(1).slice(0, 3)],
+      target: [row(0).slice(0, 3), row(0).slice(0, 3), row(0).slice(0, 3)],
+      stride: 2,
+      padding: 1,
+      activation: "relu",
+    };
+    writeFileSync(file, JSON.stringify(doc));
+    const run = await runCli(["grad", file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(/the numerical check of input overflows/);
+  });
+
+  it("--eps 1e308 on the worked example: exit 2, where a sane eps passes", async () => {
+    const fixture = "fixtures/learner-5x5-k3-s2-p1.json";
+    const huge = await runCli(["grad", fixture, "--eps", "1e308"]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/overflows .*use a smaller eps/);
+    expect((await runCli(["grad", fixture, "--eps", "1e-2"])).code).toBe(0);
+  });
+});

@@ -1,5 +1,6 @@
 import { type Comparison, compare, type Rule, relativeError } from "./compare.js";
 import { type DirectionCheck, directionalChecks } from "./directional.js";
+import { InputError } from "./errors.js";
 import type { Geometry } from "./geometry.js";
 import { type Head, isPlain, PLAIN_HEAD } from "./head.js";
 import { CellEvaluator, numericalGradient, type Problem, type TensorName } from "./numerical.js";
@@ -219,6 +220,14 @@ export async function runCheck(
   );
   for (const [i, { name, tensor, step, grad, directions, selected, cells }] of plans.entries()) {
     const { values, kinks } = found[i];
+    if (!Number.isFinite(step) || values.some((v) => !Number.isFinite(v))) {
+      // A perturbed loss, or the step itself, passed the largest number:
+      // such cells were not checked, and must not pass as if they were.
+      throw new InputError(
+        "",
+        `the numerical check of ${name} overflows (step ${step}): a perturbed loss passes the largest representable number; scale the fixture's values down or use a smaller eps`,
+      );
+    }
     const numerical = new Float64Array(tensor.data.length).fill(Number.NaN);
     cells.forEach((cell, i) => {
       numerical[cell] = values[i];
