@@ -1,10 +1,12 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import { escapeCommandData, escapeCommandProperty, escapeXml } from "../src/cli/escape.js";
 import { annotationPath } from "../src/cli/github.js";
 import { convcheck, goldenDir, tempDir } from "./cli-support.js";
+import { runCli } from "./helpers/cli.js";
 
 /** Characters XML 1.0 cannot carry at all, even as references. */
 const ILLEGAL_XML =
@@ -122,5 +124,39 @@ describe("hostile fixture names, descriptions and file names", () => {
     expect(annotations.some((l) => l.startsWith("::error") && l.includes("invalid fixture"))).toBe(
       true,
     );
+  });
+});
+
+describe("file names and fixture names on a terminal line", () => {
+  it("a line break in a file name and escapes in a name are shown, not obeyed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "convcheck-names-"));
+    try {
+      writeFileSync(join(dir, "f-new\nline.json"), '{"input": [[1');
+      writeFileSync(
+        join(dir, "named.json"),
+        JSON.stringify({
+          name: "a\nb\u001b[31mRED",
+          input: [
+            [1, 2],
+            [3, 4],
+          ],
+          filter: [[1]],
+          target: [
+            [0, 0],
+            [0, 0],
+          ],
+        }),
+      );
+      const run = await runCli(["grad", dir]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split("\n")).toEqual([
+        `convcheck: error: ${join(dir, "f-new\\nline.json")}: not valid JSON (Expected ',' or ']' after array element at line 1, column 14)`,
+      ]);
+      expect(run.stdout).not.toContain("\u001b");
+      const named = await runCli(["grad", join(dir, "named.json")]);
+      expect(named.stdout.split("\n")[0]).toContain("(a\\nb\\u001b[31mRED)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -33,3 +33,16 @@ export function padEnd(text: string, width: number, visible = text.length): stri
 export function padStart(text: string, width: number, visible = text.length): string {
   return " ".repeat(Math.max(0, width - visible)) + text;
 }
+
+/**
+ * Text from a file name or a fixture, made safe for a terminal line: control
+ * characters (line breaks, escape sequences, and the Unicode line and paragraph
+ * separators) are shown as escapes, so one error stays on one line and a
+ * fixture cannot write to the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    return named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+}

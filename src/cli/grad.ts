@@ -5,7 +5,7 @@ import { loadFixture } from "../fixture/load.js";
 import { type CiOptions, CiRun } from "./ci.js";
 import { collectFixtures } from "./files.js";
 import { openChecker } from "./impl.js";
-import { exitCode, type Outcome, summarise } from "./outcome.js";
+import { errorLine, exitCode, type Outcome, summarise } from "./outcome.js";
 import { colorFor, write } from "./output.js";
 import { reportJson } from "./report/json.js";
 import { reportText } from "./report/text.js";
@@ -87,7 +87,7 @@ export async function gradCommand(paths: string[], options: GradOptions): Promis
     ci.judge(outcomes);
     const summary = summarise(outcomes);
     for (const o of outcomes) {
-      if (o.status === "error") process.stderr.write(`convcheck: error: ${o.file}: ${o.error}\n`);
+      if (o.status === "error") process.stderr.write(`convcheck: error: ${errorLine(o)}\n`);
     }
     if (options.json) {
       write(process.stdout, reportJson(outcomes, summary));

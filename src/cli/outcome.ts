@@ -2,6 +2,7 @@ import type { CheckResult } from "../core/check.js";
 import type { Diagnosis } from "../core/diagnose/types.js";
 import type { Fixture } from "../fixture/load.js";
 import type { Regression } from "./baseline.js";
+import { printable } from "./format.js";
 
 export type Status = "pass" | "fail" | "error";
 
@@ -20,7 +21,7 @@ export interface Outcome {
 }
 
 export function errorLine(outcome: Outcome): string {
-  return `${outcome.file}: ${outcome.error}`;
+  return printable(`${outcome.file}: ${outcome.error}`);
 }
 
 export interface Summary {

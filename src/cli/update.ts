@@ -6,6 +6,7 @@ import { type Fixture, loadFixture } from "../fixture/load.js";
 import { writeFileAtomic, writeProblem } from "./atomic.js";
 import { TENSOR_TITLE } from "./baseline.js";
 import { collectFixtures } from "./files.js";
+import { printable } from "./format.js";
 
 export interface UpdateOptions {
   check?: boolean;
@@ -155,7 +156,8 @@ export async function updateCommand(paths: string[], options: UpdateOptions): Pr
       : await updateOne(entry.file, options);
     counts.set(verdict, (counts.get(verdict) ?? 0) + 1);
     const line = `${verdict.padEnd(9)}  ${entry.file}: ${detail}`;
-    if (verdict === "invalid") process.stderr.write(`convcheck: error: ${entry.file}: ${detail}\n`);
+    if (verdict === "invalid")
+      process.stderr.write(`convcheck: error: ${printable(`${entry.file}: ${detail}`)}\n`);
     else lines.push(line);
   }
   const tally = [...counts].map(([verdict, count]) => `${count} ${verdict}`).join(", ");

@@ -3,7 +3,7 @@ import Table from "cli-table3";
 import type { CheckResult, ExpectedCheck, TensorCheck } from "../../core/check.js";
 import { unravel } from "../../core/tensor.js";
 import { describeRegression } from "../baseline.js";
-import { err, index, num, padStart, shape } from "../format.js";
+import { err, index, num, padStart, printable, shape } from "../format.js";
 import { errorLine, type Outcome, type Summary } from "../outcome.js";
 import { headLines, sweepLines, tensorNotes } from "./head-text.js";
 import { relErrorHeatmap } from "./heatmap.js";
@@ -241,7 +241,7 @@ function regressionLines(outcome: Outcome, c: ChalkInstance): string[] {
 
 export function fixtureReport(outcome: Outcome, options: TextOptions): string[] {
   const c = options.color;
-  const title = outcome.fixture?.name ? ` ${c.dim(`(${outcome.fixture.name})`)}` : "";
+  const title = outcome.fixture?.name ? ` ${c.dim(`(${printable(outcome.fixture.name)})`)}` : "";
   if (outcome.status === "error" || !outcome.result) {
     return [`${verdictWord("error", c)} ${errorLine(outcome)}`, ...implErrorLines(outcome, c)];
   }
@@ -249,7 +249,7 @@ export function fixtureReport(outcome: Outcome, options: TextOptions): string[] 
   const reason =
     failureReason(result) || (outcome.regressions?.length ? "regressed against the baseline" : "");
   const why = outcome.status === "fail" ? ` ${c.red(`— ${reason}`)}` : "";
-  const lines = [`${verdictWord(outcome.status, c)}  ${outcome.file}${title}${why}`];
+  const lines = [`${verdictWord(outcome.status, c)}  ${printable(outcome.file)}${title}${why}`];
   lines.push(...regressionLines(outcome, c));
   lines.push(...geometryLines(result, c));
   lines.push(...headLines(result, c));
@@ -281,7 +281,7 @@ export function summaryTable(outcomes: Outcome[], c: ChalkInstance): string {
   for (const o of outcomes) {
     const geo = o.result?.geo;
     table.push([
-      o.file,
+      printable(o.file),
       geo ? shape(geo.inputShape) : "",
       geo ? shape(geo.filterShape) : "",
       geo ? shape(geo.outputShape) : "",
